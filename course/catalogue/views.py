@@ -1,0 +1,60 @@
+"""Reading pages: thin views over the in-memory course.
+
+GET and HEAD only (`require_safe`): RFC 9110 expects HEAD wherever GET works.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from course.content.store import get_course
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    course = get_course()
+    return render(request, "catalogue/home.html", {"course": course, "page": course.pages.get("home")})
+
+
+@require_safe
+def module_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalogue/module_list.html", {"course": get_course()})
+
+
+@require_safe
+def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_course()
+    module = course.module(slug)
+    if module is None:
+        renamed = course.module_for_alias(slug)
+        if renamed is not None:
+            return HttpResponsePermanentRedirect(renamed.url)
+        raise Http404(f"No module with the slug “{slug}”.")
+    previous, following = course.neighbours(module)
+    return render(
+        request,
+        "catalogue/module_detail.html",
+        {
+            "course": course,
+            "module": module,
+            "previous": previous,
+            "next": following,
+            "faq_entries": course.faq_for_module(module.slug),
+            "stages": course.stages_for_module(module.slug),
+        },
+    )
+
+
+@require_safe
+def faq(request: HttpRequest) -> HttpResponse:
+    course = get_course()
+    modules = {module.slug: module for module in course.modules}
+    entries = [(entry, modules.get(entry.module)) for entry in course.faq]
+    return render(request, "catalogue/faq.html", {"course": course, "page": course.pages.get("faq"), "entries": entries})
+
+
+@require_safe
+def roadmap(request: HttpRequest) -> HttpResponse:
+    course = get_course()
+    stages = [(stage, [course.module(slug) for slug in stage.modules if course.module(slug)]) for stage in course.stages]
+    return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages})

@@ -1,0 +1,138 @@
+"""The course in memory: read once per process, or re-read as authors edit.
+
+In production (`watch=False`) the first request reads and renders the whole
+tree and every later one is served from memory. While authoring
+(`watch=True`, on with DEBUG) each access compares file stamps and re-reads
+only the files that changed, so a save shows on the next request.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from .documents import Course, Problem
+from .loader import Loaded, content_files, load_file
+from .validation import cross_check
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stamp: tuple[int, int]
+    loaded: Loaded
+
+
+class ContentStore:
+    def __init__(self, root: Path, *, watch: bool) -> None:
+        self.root = Path(root)
+        self.watch = watch
+        self.reads = 0  # files parsed so far; lets tests prove only changes are re-read
+        self._files: dict[Path, _Entry] = {}
+        self._course: Course | None = None
+        self._lock = threading.Lock()
+
+    def course(self) -> Course:
+        """The current course; cheap after the first call."""
+        course = self._course
+        if course is not None and not self.watch:
+            return course
+        with self._lock:
+            if self._course is None or (self.watch and self._refresh()):
+                if self._course is None:
+                    self._refresh()
+                self._course = _assemble(self.root, [entry.loaded for entry in self._files.values()])
+            return self._course
+
+    def _refresh(self) -> bool:
+        """Re-read new and changed files, forget deleted ones; say if anything changed."""
+        changed = False
+        current = content_files(self.root) if self.root.is_dir() else []
+        for path in set(self._files) - set(current):
+            del self._files[path]
+            changed = True
+        for path in current:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            entry = self._files.get(path)
+            if entry is None or entry.stamp != stamp:
+                self._files[path] = _Entry(stamp, load_file(self.root, path))
+                self.reads += 1
+                changed = True
+        return changed
+
+    def forget(self, path: Path) -> None:
+        """Drop one file so the next access re-reads it (used by the dev reloader)."""
+        with self._lock:
+            self._files.pop(Path(path), None)
+
+
+def build_course(root: Path) -> Course:
+    """Read the whole tree from scratch (used by check_content and benchmarks)."""
+    root = Path(root)
+    files = content_files(root) if root.is_dir() else []
+    return _assemble(root, [load_file(root, path) for path in files])
+
+
+def _assemble(root: Path, loaded: list[Loaded]) -> Course:
+    problems: list[Problem] = []
+    if not root.is_dir():
+        problems.append(Problem(root, 1, "content folder does not exist"))
+    modules, faq, stages, pages = [], [], [], {}
+    for item in loaded:
+        problems.extend(item.problems)
+        if item.document is None:
+            continue
+        if item.kind == "module":
+            modules.append(item.document)
+        elif item.kind == "faq":
+            faq.append(item.document)
+        elif item.kind == "stage":
+            stages.append(item.document)
+        else:
+            pages[item.document.key] = item.document
+    order = lambda document: (document.order, document.slug)  # noqa: E731
+    course = Course(
+        root=root,
+        modules=tuple(sorted(modules, key=order)),
+        faq=tuple(sorted(faq, key=order)),
+        stages=tuple(sorted(stages, key=order)),
+        pages=pages,
+        problems=(),
+    )
+    problems.extend(cross_check(course))
+    problems.sort(key=lambda problem: (str(problem.path), problem.line, problem.message))
+    object.__setattr__(course, "problems", tuple(problems))
+    return course
+
+
+_store: ContentStore | None = None
+_store_lock = threading.Lock()
+
+
+def get_store() -> ContentStore:
+    global _store
+    if _store is None:
+        with _store_lock:
+            if _store is None:
+                _store = ContentStore(settings.CONTENT_DIR, watch=settings.CONTENT_WATCH)
+    return _store
+
+
+def get_course() -> Course:
+    """The course for this process."""
+    return get_store().course()
+
+
+@receiver(setting_changed)
+def _reset_on_settings_change(*, setting: str, **kwargs) -> None:
+    global _store
+    if setting in ("CONTENT_DIR", "CONTENT_WATCH"):
+        _store = None

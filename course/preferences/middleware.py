@@ -1,0 +1,15 @@
+from .choices import CODE_LANGUAGES, DEFAULT_LANGUAGE, DEFAULT_THEME, LANGUAGE_COOKIE, THEME_COOKIE, THEMES
+
+
+class PreferencesMiddleware:
+    """Read the reader's code language and theme from their cookies (ignoring junk)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.COOKIES.get(LANGUAGE_COOKIE)
+        theme = request.COOKIES.get(THEME_COOKIE)
+        request.code_language = language if language in CODE_LANGUAGES else DEFAULT_LANGUAGE
+        request.theme = theme if theme in THEMES else DEFAULT_THEME
+        return self.get_response(request)

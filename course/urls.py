@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("course.catalogue.urls")),
+    path("preferences/", include("course.preferences.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("__reload__/", include("django_browser_reload.urls")))
+
+handler404 = "course.operations.views.not_found"
+handler500 = "course.operations.views.server_error"

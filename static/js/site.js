@@ -1,0 +1,104 @@
+// API Architect: progressive enhancement only. Every control here also works
+// as a plain form post without JavaScript.
+(function () {
+  "use strict";
+
+  var YEAR = 365 * 24 * 3600;
+
+  function setCookie(name, value) {
+    var secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = name + "=" + encodeURIComponent(value) + "; Path=/; Max-Age=" + YEAR + "; SameSite=Lax" + secure;
+  }
+
+  // --- Code tabs: WAI-ARIA tabs pattern, one language across the whole site.
+  function selectLanguage(lang) {
+    document.querySelectorAll(".code-tabs").forEach(function (group) {
+      var tabs = group.querySelectorAll('[role="tab"]');
+      var has = Array.prototype.some.call(tabs, function (t) { return t.dataset.lang === lang; });
+      if (!has) return;
+      tabs.forEach(function (tab) {
+        var on = tab.dataset.lang === lang;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        var panel = document.getElementById(tab.getAttribute("aria-controls"));
+        if (panel) panel.hidden = !on;
+      });
+    });
+  }
+
+  function activate(tab, focus) {
+    // Keep the clicked tab where it is on screen while groups above it change height.
+    var before = tab.getBoundingClientRect().top;
+    selectLanguage(tab.dataset.lang);
+    setCookie("code_lang", tab.dataset.lang);
+    var after = tab.getBoundingClientRect().top;
+    if (after !== before) window.scrollBy(0, after - before);
+    if (focus) tab.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest('.code-tabs [role="tab"]');
+    if (!tab) return;
+    event.preventDefault();
+    activate(tab, false);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest('.code-tabs [role="tab"]');
+    if (!tab) return;
+    var tabs = Array.prototype.slice.call(tab.parentElement.querySelectorAll('[role="tab"]'));
+    var index = tabs.indexOf(tab);
+    var next = null;
+    if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+    else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+    else if (event.key === "Home") next = tabs[0];
+    else if (event.key === "End") next = tabs[tabs.length - 1];
+    if (!next) return;
+    event.preventDefault();
+    activate(next, true);
+  });
+
+  // --- Theme: system / light / dark, applied at once and remembered.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-theme-choice]");
+    if (!button) return;
+    event.preventDefault();
+    var theme = button.dataset.themeChoice;
+    document.documentElement.setAttribute("data-theme", theme);
+    document.querySelectorAll("[data-theme-choice]").forEach(function (b) {
+      b.setAttribute("aria-pressed", b === button ? "true" : "false");
+    });
+    setCookie("theme", theme);
+  });
+
+  // --- FAQ: opening /faq/#slug opens that answer.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id) return;
+    var target = document.getElementById(id);
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("DOMContentLoaded", function () {
+    openTarget();
+    highlightToc();
+  });
+
+  // --- Table of contents: mark the section being read.
+  function highlightToc() {
+    var links = document.querySelectorAll(".toc a[href^='#']");
+    if (!links.length || !("IntersectionObserver" in window)) return;
+    var byId = {};
+    links.forEach(function (a) { byId[decodeURIComponent(a.getAttribute("href").slice(1))] = a; });
+    var headings = Object.keys(byId).map(function (id) { return document.getElementById(id); }).filter(Boolean);
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        links.forEach(function (a) { a.removeAttribute("aria-current"); });
+        var link = byId[entry.target.id];
+        if (link) link.setAttribute("aria-current", "true");
+      });
+    }, { rootMargin: "0px 0px -70% 0px" });
+    headings.forEach(function (h) { observer.observe(h); });
+  }
+})();
