@@ -171,11 +171,13 @@ class _Permalinks(Treeprocessor):
                     link.text = "#"
 
 
-class _FocusableCode(Postprocessor):
-    """Wide code blocks scroll sideways; make them reachable by keyboard."""
+class _KeyboardScroll(Postprocessor):
+    """Wide code blocks and tables scroll sideways; make them reachable by keyboard."""
 
     def run(self, text: str) -> str:
-        return text.replace('<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">')
+        text = text.replace('<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">')
+        text = text.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>')
+        return text.replace("</table>", "</table></div>")
 
 
 class _SiteExtension(markdown.Extension):
@@ -186,7 +188,7 @@ class _SiteExtension(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_CodeTabs(md, self.prefix), "api_code_tabs", 7)
         md.treeprocessors.register(_Permalinks(md), "api_permalinks", 4)
-        md.postprocessors.register(_FocusableCode(md), "api_focusable_code", 5)
+        md.postprocessors.register(_KeyboardScroll(md), "api_keyboard_scroll", 5)
 
 
 def _extensions(prefix: str) -> tuple[list, dict]:

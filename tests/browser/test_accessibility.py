@@ -1,0 +1,28 @@
+"""axe-core finds no WCAG 2 A/AA violations on any page type, in either theme."""
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+PAGES = ["/", "/modules/", "/modules/api-fundamentals/", "/modules/system-design/", "/faq/", "/roadmap/", "/modules/no-such-module/"]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_wcag_a_or_aa_violations(open_page, path, theme):
+    page = open_page(path, color_scheme=theme, status=404 if "no-such" in path else 200)
+    # Open every collapsible so hidden answers are checked too.
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    )
+    problems = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:5])
+        for violation in result["violations"]
+    ]
+    assert problems == [], f"{path} in the {theme} theme:\n" + "\n".join(problems)
