@@ -121,12 +121,26 @@ class Course:
     stages: tuple[Stage, ...]
     pages: dict[str, Page]
     problems: tuple[Problem, ...]
+    exercises: tuple = ()  # course.exercises.spec.Exercise, in module then file order
 
     def __post_init__(self) -> None:
         by_slug = {module.slug: module for module in self.modules}
         by_alias = {alias: module for module in self.modules for alias in module.aliases if alias not in by_slug}
         object.__setattr__(self, "_by_slug", by_slug)
         object.__setattr__(self, "_by_alias", by_alias)
+        exercises = {exercise.slug: exercise for exercise in self.exercises}
+        exercise_aliases = {alias: e for e in self.exercises for alias in e.aliases if alias not in exercises}
+        object.__setattr__(self, "_exercises", exercises)
+        object.__setattr__(self, "_exercise_aliases", exercise_aliases)
+
+    def exercise(self, slug: str):
+        return self._exercises.get(slug)
+
+    def exercise_for_alias(self, slug: str):
+        return self._exercise_aliases.get(slug)
+
+    def exercises_for_module(self, slug: str) -> tuple:
+        return tuple(exercise for exercise in self.exercises if exercise.module == slug)
 
     def module(self, slug: str) -> Module | None:
         return self._by_slug.get(slug)
@@ -148,4 +162,4 @@ class Course:
 
     @property
     def page_count(self) -> int:
-        return len(self.modules) + len(self.faq) + len(self.stages) + len(self.pages)
+        return len(self.modules) + len(self.faq) + len(self.stages) + len(self.pages) + len(self.exercises)

@@ -57,7 +57,10 @@ def parse_front_matter(text: str) -> FrontMatter:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark else 1
-        raise FrontMatterError(f"front matter is not valid YAML: {exc.problem or exc.context}", line) from None
+        problem = exc.problem or exc.context
+        if problem and "mapping values are not allowed" in problem:
+            problem += " (a value that contains ': ' must be put in quotes)"
+        raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"front matter is not valid YAML: {exc}", 1) from None
     if data is None:

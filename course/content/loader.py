@@ -18,8 +18,8 @@ NUMBERED_NAME = re.compile(r"^(?P<order>\d+)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\
 
 @dataclass(frozen=True)
 class Loaded:
-    kind: str  # "module", "faq", "stage", "page", or "" when nothing was read
-    document: Module | FaqEntry | Stage | Page | None
+    kind: str  # "module", "faq", "stage", "page", "exercise", or "" when nothing was read
+    document: object | None
     problems: tuple[Problem, ...]
 
 
@@ -32,6 +32,7 @@ def load_file(root: Path, path: Path) -> Loaded:
     """Parse, validate and render one file; never raises for bad content."""
     relative = path.relative_to(root)
     kind, order, slug = _classify(relative)
+    group = relative.parts[1] if kind == "exercise" else ""
     if not kind:
         return _fail(path, 1, "this file is not part of the content layout (see content/README.md)")
     if kind == "misnamed":
@@ -46,6 +47,11 @@ def load_file(root: Path, path: Path) -> Loaded:
         front = parse_front_matter(text)
     except FrontMatterError as exc:
         return _fail(path, exc.line, exc.message)
+    if kind == "exercise":
+        from course.exercises.spec import build_exercise
+
+        exercise, problems = build_exercise(path, text, front, module=group, order=order, slug=slug)
+        return Loaded(kind, exercise, tuple(problems))
     schema = {"module": ModuleMeta, "faq": FaqMeta, "stage": StageMeta, "page": PageMeta}[kind]
     try:
         meta = validate(schema, front)
@@ -90,6 +96,11 @@ def _classify(relative: Path) -> tuple[str, int, str]:
         if not match:
             return "misnamed", 0, ""
         return SECTION_DIRS[parts[0]], int(match["order"]), match["slug"]
+    if len(parts) == 3 and parts[0] == "exercises":
+        match = NUMBERED_NAME.match(parts[2])
+        if not match:
+            return "misnamed", 0, ""
+        return "exercise", int(match["order"]), match["slug"]
     return "", 0, ""
 
 

@@ -85,7 +85,7 @@ def _assemble(root: Path, loaded: list[Loaded]) -> Course:
     problems: list[Problem] = []
     if not root.is_dir():
         problems.append(Problem(root, 1, "content folder does not exist"))
-    modules, faq, stages, pages = [], [], [], {}
+    modules, faq, stages, exercises, pages = [], [], [], [], {}
     for item in loaded:
         problems.extend(item.problems)
         if item.document is None:
@@ -96,6 +96,8 @@ def _assemble(root: Path, loaded: list[Loaded]) -> Course:
             faq.append(item.document)
         elif item.kind == "stage":
             stages.append(item.document)
+        elif item.kind == "exercise":
+            exercises.append(item.document)
         else:
             pages[item.document.key] = item.document
     order = lambda document: (document.order, document.slug)  # noqa: E731
@@ -106,11 +108,17 @@ def _assemble(root: Path, loaded: list[Loaded]) -> Course:
         stages=tuple(sorted(stages, key=order)),
         pages=pages,
         problems=(),
+        exercises=_in_module_order(exercises, modules),
     )
     problems.extend(cross_check(course))
     problems.sort(key=lambda problem: (str(problem.path), problem.line, problem.message))
     object.__setattr__(course, "problems", tuple(problems))
     return course
+
+
+def _in_module_order(exercises: list, modules: list) -> tuple:
+    rank = {module.slug: module.order for module in modules}
+    return tuple(sorted(exercises, key=lambda e: (rank.get(e.module, 10**6), e.module, e.order, e.slug)))
 
 
 _store: ContentStore | None = None

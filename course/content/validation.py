@@ -23,6 +23,9 @@ def cross_check(course: Course) -> list[Problem]:
     problems += _module_rules(course)
     problems += _references(course)
     problems += _links(course)
+    from course.exercises.checks import exercise_problems
+
+    problems += exercise_problems(course, _anchors(course))
     return problems
 
 
@@ -116,6 +119,8 @@ def _anchors(course: Course) -> dict[str, set[str]]:
     for module in course.modules:
         anchors[module.url] |= module.body.ids
     anchors["/modules/"]
+    for exercise in course.exercises:
+        anchors[exercise.url] |= exercise.prompt.ids
     for entry in course.faq:
         anchors["/faq/"] |= {entry.slug, *entry.aliases, *entry.body.ids}
     for stage in course.stages:
@@ -133,16 +138,17 @@ def _links(course: Course) -> list[Problem]:
         + [(s, "/roadmap/") for s in course.stages]
         + [(p, "/" if k == "home" else f"/{k}/") for k, p in course.pages.items()]
     )
+    documents += [(e, e.url) for e in course.exercises]
     for document, own_path in documents:
         for href in document.body.links:
-            message = _check_link(href, own_path, anchors, aliases)
+            message = check_link(href, own_path, anchors, aliases)
             if message:
                 line = document.source.line_of(f"]({href}", default=document.source.line_of(href))
                 problems.append(Problem(document.source.path, line, message))
     return problems
 
 
-def _check_link(href: str, own_path: str, anchors: dict[str, set[str]], aliases: dict) -> str | None:
+def check_link(href: str, own_path: str, anchors: dict[str, set[str]], aliases: dict) -> str | None:
     parts = urlsplit(href)
     if parts.scheme in EXTERNAL_SCHEMES:
         return None

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "template_partials",
     "course.content",
     "course.catalogue",
+    "course.exercises",
     "course.preferences",
     "course.operations",
 ]

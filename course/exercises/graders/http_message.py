@@ -1,0 +1,427 @@
+"""`http-response` and `http-request`: a raw HTTP/1.1 message, checked like a reviewer would.
+
+The start line and header fields are read line by line (so problems get a
+line and column) and then handed to h11, a real HTTP/1.1 parser, which must
+accept them too. LF-only line ends are fine. A JSON body is parsed when the
+message says it is JSON or it looks like JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Any
+
+import h11
+
+from ..grading import Grader, NoParams, Outcome, Params, Unreadable, register, rule
+from .documents import (
+    MISSING, JSON_TYPES, error_envelope_problems, field_details_problems, line_of_key, load_json,
+    problem_details_problems, resolve, same_value, show, type_name,
+)
+
+# RFC 9110 names where Python's table still has the older RFC 7231 ones.
+_REASONS = {413: "Content Too Large", 416: "Range Not Satisfiable", 422: "Unprocessable Content", 418: "(Unused)"}
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_STATUS_LINE = re.compile(r"^HTTP/(\d(?:\.\d)?) +(\S+)(?: +(.*))?$")
+_REQUEST_LINE = re.compile(r"^(\S+) +(\S+) +HTTP/(\d(?:\.\d)?)$")
+_HEADER = re.compile(rf"^({_TOKEN}):[ \t]*(.*?)[ \t]*$")
+
+
+def status_text(code: int) -> str:
+    if code in _REASONS:
+        return f"{code} {_REASONS[code]}"
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str  # lower-case
+    value: str
+    line: int
+    written: str  # as the learner wrote the name
+
+
+@dataclass(frozen=True)
+class Message:
+    start_line: int
+    headers: tuple[Header, ...]
+    body: str
+    body_line: int | None
+    json: Any = MISSING
+    status: int | None = None
+    reason: str = ""
+    method: str = ""
+    target: str = ""
+
+    def header(self, name: str) -> Header | None:
+        name = name.lower()
+        return next((h for h in self.headers if h.name == name), None)
+
+    def all_headers(self, name: str) -> list[Header]:
+        name = name.lower()
+        return [h for h in self.headers if h.name == name]
+
+    @property
+    def media_type(self) -> str:
+        header = self.header("content-type")
+        return header.value.split(";", 1)[0].strip().lower() if header else ""
+
+
+def parse_message(snippet: str, *, response: bool) -> Message:
+    lines = snippet.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index == len(lines):
+        raise Unreadable("The snippet is empty.")
+    start = index
+    first = lines[start].strip()
+    what = "status line" if response else "request line"
+    status = reason = method = target = None
+    if response:
+        match = _STATUS_LINE.match(first)
+        if not match:
+            if _REQUEST_LINE.match(first):
+                raise Unreadable("This is a request line; a response starts with a status line such as "
+                                 "'HTTP/1.1 200 OK'", start + 1, 1)
+            raise Unreadable("A response must start with a status line such as 'HTTP/1.1 200 OK'", start + 1, 1)
+        version, code, reason = match.group(1), match.group(2), (match.group(3) or "").strip()
+        if version != "1.1":
+            raise Unreadable(f"Write the message as HTTP/1.1 (found HTTP/{version}); HTTP/2 and HTTP/3 have no "
+                             "text form", start + 1, 6)
+        if not re.fullmatch(r"\d{3}", code) or not 100 <= int(code) <= 599:
+            raise Unreadable(f"The status code must be three digits from 100 to 599, found '{code}'",
+                             start + 1, first.index(code) + 1)
+        status = int(code)
+    else:
+        match = _REQUEST_LINE.match(first)
+        if not match:
+            if _STATUS_LINE.match(first):
+                raise Unreadable("This is a status line; a request starts with a request line such as "
+                                 "'GET /v1/orders HTTP/1.1'", start + 1, 1)
+            raise Unreadable("A request must start with a request line such as 'GET /v1/orders HTTP/1.1'", start + 1, 1)
+        method, target, version = match.groups()
+        if version != "1.1":
+            raise Unreadable(f"Write the message as HTTP/1.1 (found HTTP/{version})", start + 1, len(first) - 2)
+        if not re.fullmatch(_TOKEN, method):
+            raise Unreadable(f"'{method}' is not a valid method name", start + 1, 1)
+    headers: list[Header] = []
+    index = start + 1
+    while index < len(lines) and lines[index].strip():
+        raw = lines[index]
+        if raw[:1] in (" ", "\t"):
+            raise Unreadable("Header lines cannot start with whitespace (line folding is obsolete, RFC 9112 §5.2)",
+                             index + 1, 1)
+        match = _HEADER.match(raw)
+        if not match:
+            colon = raw.find(":")
+            if colon == -1:
+                raise Unreadable(f"Expected a header field 'Name: value' or a blank line before the body; found "
+                                 f"'{raw.strip()[:40]}'", index + 1, 1)
+            bad = next((i for i, ch in enumerate(raw[:colon]) if not re.fullmatch(_TOKEN, ch)), 0)
+            raise Unreadable("A header name is a token: letters, digits and !#$%&'*+.^_`|~- with no spaces before "
+                             "the colon", index + 1, bad + 1)
+        headers.append(Header(match.group(1).lower(), match.group(2), index + 1, match.group(1)))
+        index += 1
+    _check_with_h11(lines[start:index], response=response, method=method)
+    body_lines = lines[index + 1 :] if index < len(lines) else []
+    body = "\n".join(body_lines).strip("\n")
+    body_line = None
+    if body:
+        offset = next(i for i, line in enumerate(body_lines) if line.strip())
+        body_line = index + 2 + offset
+    message = Message(start + 1, tuple(headers), body, body_line, status=status, reason=reason or "",
+                      method=method or "", target=target or "")
+    media = message.media_type
+    if body and (media.endswith("json") or media.endswith("+json") or body.lstrip()[:1] in "{["):
+        json_text = "\n".join(body_lines[offset:])
+        value = load_json(json_text, first_line=body_line, what="JSON body")
+        message = replace(message, json=value)
+    return message
+
+
+def _check_with_h11(head: list[str], *, response: bool, method: str | None) -> None:
+    data = ("\r\n".join(head) + "\r\n\r\n").encode("utf-8")
+    try:
+        if response:
+            connection = h11.Connection(h11.CLIENT)
+            connection.send(h11.Request(method="GET", target="/", headers=[("Host", "example.org")]))
+        else:
+            connection = h11.Connection(h11.SERVER)
+        connection.receive_data(data)
+        event = connection.next_event()
+    except h11.RemoteProtocolError as exc:
+        raise Unreadable(_h11_message(str(exc)), 1) from None
+    except UnicodeError:
+        raise Unreadable("Header fields must be plain ASCII text") from None
+    if event is h11.NEED_DATA:
+        raise Unreadable("The message head is incomplete")
+
+
+def _h11_message(text: str) -> str:
+    if "Host" in text:
+        return "An HTTP/1.1 request must carry a Host header (RFC 9112 §3.2)"
+    return f"An HTTP/1.1 parser rejects this message head: {text}"
+
+
+# --- parameters -------------------------------------------------------------
+
+class StatusParams(Params):
+    expect: int | list[int]
+    because: str = ""
+
+
+class HeaderParams(Params):
+    name: str
+    present: bool = True
+    equals: str | None = None
+    contains: str | None = None
+    matches: str | None = None
+    ignore_case: bool = False
+    describe: str = ""  # what a right value looks like, in words
+    because: str = ""
+
+
+class HeaderListParams(Params):
+    name: str
+    includes: list[str] = []
+    excludes: list[str] = []
+    because: str = ""
+
+
+class ContentTypeParams(Params):
+    expect: str
+
+
+class RetryAfterParams(Params):
+    min_seconds: int = 1
+    max_seconds: int = 86_400
+
+
+class JsonParams(Params):
+    path: str
+    present: bool = True
+    equals: Any = None
+    one_of: list[Any] | None = None
+    type: str | None = None
+    matches: str | None = None
+    because: str = ""
+
+
+class MethodParams(Params):
+    expect: str | list[str]
+    because: str = ""
+
+
+class TargetParams(Params):
+    equals: str | None = None
+    matches: str | None = None
+    describe: str = ""
+
+
+def _because(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
+class HttpMessageGrader(Grader):
+    response: bool = True
+    language = "http"
+
+    def parse(self, snippet: str) -> Message:
+        return parse_message(snippet, response=self.response)
+
+    @rule("header", params=HeaderParams)
+    def header(self, message: Message, p: HeaderParams) -> Outcome:
+        """The named header is present (or absent), optionally equal to, containing or matching a value."""
+        found = message.header(p.name)
+        label = _canonical(p.name)
+        if not p.present:
+            if found:
+                return Outcome(False, f"Expected no {label} header{_because(p.because)}; found one (line {found.line}).", found.line)
+            return Outcome(True, f"No {label} header, as expected.")
+        if not found:
+            want = f" ({p.describe})" if p.describe else _because(p.because)
+            return Outcome(False, f"Expected a {label} header{want}; found none.", message.start_line)
+        value = found.value
+        compare = (lambda s: s.lower()) if p.ignore_case else (lambda s: s)
+        if p.equals is not None and compare(value) != compare(p.equals):
+            return Outcome(False, f"Expected {label}: {p.equals}{_because(p.because)}; found {label}: {value} (line {found.line}).", found.line)
+        if p.contains is not None and compare(p.contains) not in compare(value):
+            return Outcome(False, f"Expected {label} to contain '{p.contains}'{_because(p.because)}; found '{value}' (line {found.line}).", found.line)
+        if p.matches is not None and not re.search(p.matches, value, re.IGNORECASE if p.ignore_case else 0):
+            want = p.describe or f"a value matching {p.matches}"
+            return Outcome(False, f"Expected {label} to be {want}{_because(p.because)}; found '{value}' (line {found.line}).", found.line)
+        return Outcome(True, f"{label}: {value} (line {found.line}).", found.line)
+
+    @rule("header-list", params=HeaderListParams)
+    def header_list(self, message: Message, p: HeaderListParams) -> Outcome:
+        """A comma-separated header (Allow, Vary, Cache-Control…) includes and excludes the given items."""
+        label = _canonical(p.name)
+        headers = message.all_headers(p.name)
+        if not headers:
+            return Outcome(False, f"Expected a {label} header listing {', '.join(p.includes)}{_because(p.because)}; found none.", message.start_line)
+        items = [item.strip() for header in headers for item in header.value.split(",") if item.strip()]
+        names = {item.split("=", 1)[0].strip().lower() for item in items} | {item.replace(" ", "").lower() for item in items}
+        line = headers[0].line
+        missing = [item for item in p.includes if item.replace(" ", "").lower() not in names]
+        extra = [item for item in p.excludes if item.replace(" ", "").lower() in names]
+        if missing:
+            return Outcome(False, f"Expected {label} to include {', '.join(missing)}{_because(p.because)}; found '{', '.join(items)}' (line {line}).", line)
+        if extra:
+            return Outcome(False, f"Expected {label} not to include {', '.join(extra)}{_because(p.because)}; found '{', '.join(items)}' (line {line}).", line)
+        return Outcome(True, f"{label} lists {', '.join(items)} (line {line}).", line)
+
+    @rule("content-type", params=ContentTypeParams)
+    def content_type(self, message: Message, p: ContentTypeParams) -> Outcome:
+        """Content-Type names the expected media type (parameters such as charset are ignored)."""
+        header = message.header("content-type")
+        if not header:
+            return Outcome(False, f"Expected Content-Type: {p.expect} so clients know how to read the body; found no Content-Type.", message.start_line)
+        if message.media_type != p.expect.lower():
+            return Outcome(False, f"Expected Content-Type {p.expect}; found {header.value} (line {header.line}).", header.line)
+        return Outcome(True, f"Content-Type is {p.expect} (line {header.line}).", header.line)
+
+    @rule("no-body")
+    def no_body(self, message: Message, p: NoParams) -> Outcome:
+        """Nothing follows the headers (204 and 304 responses, most GET requests)."""
+        if message.body:
+            lines = message.body.count("\n") + 1
+            why = f"a {status_text(message.status)} response" if message.status else "this message"
+            return Outcome(False, f"Expected no body: {why} ends after its headers; found {lines} line(s) of body from line {message.body_line}.", message.body_line)
+        return Outcome(True, "No body, as expected.")
+
+    @rule("has-body")
+    def has_body(self, message: Message, p: NoParams) -> Outcome:
+        """Something follows the blank line after the headers."""
+        if not message.body:
+            return Outcome(False, "Expected a body after the blank line that ends the headers; found none.", message.start_line)
+        return Outcome(True, f"Body starts on line {message.body_line}.", message.body_line)
+
+    @rule("json", params=JsonParams)
+    def json(self, message: Message, p: JsonParams) -> Outcome:
+        """The JSON body has a value at `path`, optionally of a type, equal to, one of, or matching a value."""
+        if message.json is MISSING:
+            return Outcome(False, f"Expected a JSON body with {p.path}; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line)
+        return json_path_outcome(message.json, p, message.body, message.body_line or 1)
+
+    @rule("error-envelope")
+    def error_envelope(self, message: Message, p: NoParams) -> Outcome:
+        """The JSON body is an error envelope: error.code (machine), error.message (human), optional error.details."""
+        return _shape(message, error_envelope_problems, "an error envelope {\"error\": {\"code\", \"message\", \"details\"}}")
+
+    @rule("field-details")
+    def field_details(self, message: Message, p: NoParams) -> Outcome:
+        """error.details lists each invalid field with its field name and message."""
+        return _shape(message, field_details_problems, "field-level details in error.details")
+
+    @rule("problem-details")
+    def problem_details(self, message: Message, p: NoParams) -> Outcome:
+        """The body is RFC 9457 problem details, served as application/problem+json."""
+        header = message.header("content-type")
+        if message.media_type != "application/problem+json":
+            found = header.value if header else "no Content-Type"
+            return Outcome(False, f"Expected Content-Type: application/problem+json for RFC 9457 problem details; found {found}.",
+                           header.line if header else message.start_line)
+        return _shape(message, lambda doc: problem_details_problems(doc, message.status), "RFC 9457 problem details")
+
+
+def _shape(message: Message, check, what: str) -> Outcome:
+    if message.json is MISSING:
+        return Outcome(False, f"Expected {what} as a JSON body; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line)
+    problems = check(message.json)
+    if problems:
+        wanted, key = problems[0]
+        line = (line_of_key(message.body, key, message.body_line) if key else None) or message.body_line
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return Outcome(False, f"Expected {wanted}{more}; line {line} does not have it.", line)
+    return Outcome(True, f"The body is {what}.", message.body_line)
+
+
+def json_path_outcome(document: Any, p: JsonParams, source: str, first_line: int) -> Outcome:
+    value = resolve(document, p.path)
+    last_key = re.findall(r"[A-Za-z_][\w-]*", p.path)
+    line = (line_of_key(source, last_key[-1], first_line) if last_key else None) or first_line
+    if not p.present:
+        if value is not MISSING:
+            return Outcome(False, f"Expected no {p.path}{_because(p.because)}; found {show(value)} (line {line}).", line)
+        return Outcome(True, f"No {p.path}, as expected.")
+    if value is MISSING:
+        return Outcome(False, f"Expected the JSON to have {p.path}{_because(p.because)}; found nothing there.", first_line)
+    if p.type is not None and type_name(value) != p.type and not (p.type == "number" and type_name(value) in ("integer", "number")):
+        return Outcome(False, f"Expected {p.path} to be a JSON {p.type}{_because(p.because)}; found {type_name(value)} {show(value)} (line {line}).", line)
+    if p.equals is not None and not same_value(p.equals, value):
+        return Outcome(False, f"Expected {p.path} to be {show(p.equals)}{_because(p.because)}; found {show(value)} (line {line}).", line)
+    if p.one_of is not None and not any(same_value(option, value) for option in p.one_of):
+        options = ", ".join(show(option) for option in p.one_of)
+        return Outcome(False, f"Expected {p.path} to be one of {options}{_because(p.because)}; found {show(value)} (line {line}).", line)
+    if p.matches is not None and not (isinstance(value, str) and re.search(p.matches, value)):
+        return Outcome(False, f"Expected {p.path} to match {p.matches}{_because(p.because)}; found {show(value)} (line {line}).", line)
+    return Outcome(True, f"{p.path} is {show(value)} (line {line}).", line)
+
+
+def _canonical(name: str) -> str:
+    special = {"etag": "ETag", "www-authenticate": "WWW-Authenticate", "x-request-id": "X-Request-ID"}
+    return special.get(name.lower(), "-".join(part.capitalize() for part in name.split("-")))
+
+
+@register("http-response")
+class HttpResponseGrader(HttpMessageGrader):
+    response = True
+
+    @rule("status", params=StatusParams)
+    def status(self, message: Message, p: StatusParams) -> Outcome:
+        """The status code is the expected one (or one of a list)."""
+        expected = p.expect if isinstance(p.expect, list) else [p.expect]
+        found = f"{message.status} {message.reason}".strip()
+        if message.status not in expected:
+            want = " or ".join(status_text(code) for code in expected)
+            return Outcome(False, f"Expected {want}{_because(p.because)}; found {found} (line {message.start_line}).", message.start_line)
+        return Outcome(True, f"Status {found} (line {message.start_line}).", message.start_line)
+
+    @rule("retry-after", params=RetryAfterParams)
+    def retry_after(self, message: Message, p: RetryAfterParams) -> Outcome:
+        """Retry-After is present, as whole seconds within bounds or an HTTP date."""
+        header = message.header("retry-after")
+        if not header:
+            return Outcome(False, "Expected a Retry-After header telling the client when to try again (seconds or an HTTP date); found none.", message.start_line)
+        value = header.value
+        if re.fullmatch(r"\d+", value):
+            seconds = int(value)
+            if not p.min_seconds <= seconds <= p.max_seconds:
+                return Outcome(False, f"Expected Retry-After between {p.min_seconds} and {p.max_seconds} seconds; found {seconds} (line {header.line}).", header.line)
+            return Outcome(True, f"Retry-After: {seconds} seconds (line {header.line}).", header.line)
+        try:
+            parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return Outcome(False, f"Expected Retry-After as whole seconds (e.g. 30) or an HTTP date; found '{value}' (line {header.line}).", header.line)
+        return Outcome(True, f"Retry-After is an HTTP date (line {header.line}).", header.line)
+
+
+@register("http-request")
+class HttpRequestGrader(HttpMessageGrader):
+    response = False
+
+    @rule("method", params=MethodParams)
+    def method(self, message: Message, p: MethodParams) -> Outcome:
+        """The request method is the expected one (or one of a list)."""
+        expected = p.expect if isinstance(p.expect, list) else [p.expect]
+        if message.method not in [m.upper() for m in expected]:
+            return Outcome(False, f"Expected the {' or '.join(expected)} method{_because(p.because)}; found {message.method} (line {message.start_line}).", message.start_line)
+        return Outcome(True, f"Method {message.method} (line {message.start_line}).", message.start_line)
+
+    @rule("target", params=TargetParams)
+    def target(self, message: Message, p: TargetParams) -> Outcome:
+        """The request target equals or matches the expected one."""
+        target = message.target
+        if p.equals is not None and target != p.equals:
+            return Outcome(False, f"Expected the request target {p.equals}; found {target} (line {message.start_line}).", message.start_line)
+        if p.matches is not None and not re.search(p.matches, target):
+            want = p.describe or f"a target matching {p.matches}"
+            return Outcome(False, f"Expected {want}; found {target} (line {message.start_line}).", message.start_line)
+        return Outcome(True, f"Target {target} (line {message.start_line}).", message.start_line)

@@ -1,0 +1,176 @@
+"""`json-document`: a JSON value checked with JSON Schema and semantic rules.
+
+JSON Schema (draft 2020-12, by jsonschema) covers shape; the semantic rules
+cover what a schema cannot say well: a token's lifetime, secrets in claims,
+an error envelope a client can branch on, pagination meta that adds up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema
+from pydantic import ConfigDict, Field
+
+from ..grading import Grader, NoParams, Outcome, Params, register, rule
+from .documents import (
+    MISSING, error_envelope_problems, field_details_problems, line_of_key, load_json, problem_details_problems,
+    resolve, show, type_name,
+)
+from .http_message import JsonParams, json_path_outcome
+
+
+class Document:
+    def __init__(self, value: Any, source: str) -> None:
+        self.value = value
+        self.source = source
+
+    def line(self, key: str | None) -> int:
+        return (line_of_key(self.source, key) if key else None) or 1
+
+
+class SchemaParams(Params):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    json_schema: dict[str, Any] = Field(alias="schema")
+    describe: str = "the expected shape"
+
+
+class JwtParams(Params):
+    max_lifetime: int = 900
+    required: list[str] = ["sub", "exp", "iat"]
+    forbidden: list[str] = ["password", "secret", "passwd", "pwd", "credit_card", "card_number", "ssn", "api_key"]
+
+
+class PaginationMetaParams(Params):
+    style: str = "cursor"  # "cursor" or "offset"
+    items: str = "data"
+
+
+SECRET_VALUE = re.compile(r"^(sk|pk|rk)_(live|test)_|^\$2[aby]\$\d\d\$|^\$argon2")
+
+
+@register("json-document")
+class JsonDocumentGrader(Grader):
+    language = "json"
+
+    def parse(self, snippet: str) -> Document:
+        return Document(load_json(snippet), snippet)
+
+    @rule("schema", params=SchemaParams)
+    def schema(self, document: Document, p: SchemaParams) -> Outcome:
+        """The document is valid against the given JSON Schema (draft 2020-12)."""
+        validator = jsonschema.Draft202012Validator(p.json_schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(document.value))
+        if error is None:
+            return Outcome(True, f"The document has {p.describe}.")
+        path = list(error.absolute_path)
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".") or "the top level"
+        key = next((str(part) for part in reversed(path) if isinstance(part, str)), None)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [name for name in error.validator_value if name not in error.instance]
+            message = f"Expected {where} to have {', '.join(repr(m) for m in missing)}"
+        elif error.validator == "additionalProperties":
+            message = f"Expected no extra members at {where}: {error.message}"
+        else:
+            message = f"Expected {where} to match {p.describe}: {error.message}"
+        line = document.line(key)
+        return Outcome(False, f"{message} (line {line}).", line)
+
+    @rule("json", params=JsonParams)
+    def json(self, document: Document, p: JsonParams) -> Outcome:
+        """The JSON body has a value at `path`, optionally of a type, equal to, one of, or matching a value."""
+        return json_path_outcome(document.value, p, document.source, 1)
+
+    @rule("jwt-claims", params=JwtParams)
+    def jwt_claims(self, document: Document, p: JwtParams) -> Outcome:
+        """JWT claims: required registered claims, integer NumericDates, exp - iat within max_lifetime, no secrets."""
+        claims = document.value
+        if not isinstance(claims, dict):
+            return Outcome(False, "Expected a JSON object of claims, like {\"sub\": \"user_42\", \"iat\": ..., \"exp\": ...}.", 1)
+        missing = [name for name in p.required if name not in claims]
+        if missing:
+            return Outcome(False, f"Expected the registered claim(s) {', '.join(missing)} (RFC 7519 §4.1); found none.", 1)
+        for name in ("exp", "iat", "nbf"):
+            if name in claims and type_name(claims[name]) != "integer":
+                return Outcome(False, f"Expected {name} as a NumericDate: whole seconds since 1970 (RFC 7519 §2); found {show(claims[name])}.",
+                               document.line(name))
+        if "exp" in claims and "iat" in claims:
+            lifetime = claims["exp"] - claims["iat"]
+            if lifetime <= 0:
+                return Outcome(False, f"Expected exp after iat; exp - iat is {lifetime} seconds, so the token is born expired.", document.line("exp"))
+            if lifetime > p.max_lifetime:
+                return Outcome(False, f"Expected an access token to live at most {p.max_lifetime} seconds ({p.max_lifetime // 60} minutes); "
+                               f"exp - iat is {lifetime} seconds ({lifetime / 60:g} minutes).", document.line("exp"))
+        for name, value in _walk(claims):
+            lowered = name.lower()
+            if any(word in lowered for word in p.forbidden):
+                return Outcome(False, f"A JWT payload is only base64url-encoded, not encrypted: anyone holding the token can read "
+                               f"'{name}'. Keep secrets out of claims.", document.line(name))
+            if isinstance(value, str) and SECRET_VALUE.search(value):
+                return Outcome(False, f"The claim '{name}' holds what looks like a key or password hash; anyone holding the token can read it.",
+                               document.line(name))
+        return Outcome(True, "The claims are complete, short-lived and free of secrets.")
+
+    @rule("error-envelope")
+    def error_envelope(self, document: Document, p: NoParams) -> Outcome:
+        """The JSON body is an error envelope: error.code (machine), error.message (human), optional error.details."""
+        return _shape(document, error_envelope_problems(document.value), "an error envelope with code, message and details")
+
+    @rule("field-details")
+    def field_details(self, document: Document, p: NoParams) -> Outcome:
+        """error.details lists each invalid field with its field name and message."""
+        return _shape(document, field_details_problems(document.value), "field-level details")
+
+    @rule("problem-details")
+    def problem_details(self, document: Document, p: NoParams) -> Outcome:
+        """The body is RFC 9457 problem details, served as application/problem+json."""
+        return _shape(document, problem_details_problems(document.value), "RFC 9457 problem details")
+
+    @rule("pagination-meta", params=PaginationMetaParams)
+    def pagination_meta(self, document: Document, p: PaginationMetaParams) -> Outcome:
+        """A page of results: items in a list and meta for cursor (next_cursor) or offset (page, per_page, total) style."""
+        value = document.value
+        items = resolve(value, p.items)
+        if not isinstance(items, list):
+            return Outcome(False, f"Expected the page's items as a list in '{p.items}'; found {show(items)}.", document.line(p.items))
+        meta = resolve(value, "meta")
+        if not isinstance(meta, dict):
+            return Outcome(False, "Expected a 'meta' object describing the page; found none.", 1)
+        if p.style == "cursor":
+            if "next_cursor" not in meta:
+                return Outcome(False, "Expected meta.next_cursor (null on the last page) so clients can ask for the next page.", document.line("meta"))
+            cursor = meta["next_cursor"]
+            if cursor is not None and (not isinstance(cursor, str) or not cursor):
+                return Outcome(False, f"Expected meta.next_cursor to be an opaque string or null; found {show(cursor)}.", document.line("next_cursor"))
+            return Outcome(True, "Cursor pagination meta is complete.")
+        for name in ("page", "per_page", "total"):
+            if type_name(meta.get(name, MISSING)) != "integer":
+                return Outcome(False, f"Expected meta.{name} as a whole number; found {show(meta.get(name, MISSING))}.", document.line(name))
+        if len(items) > meta["per_page"]:
+            return Outcome(False, f"The page holds {len(items)} items but meta.per_page says {meta['per_page']}.", document.line("per_page"))
+        if meta["page"] < 1:
+            return Outcome(False, f"Expected meta.page to count from 1; found {meta['page']}.", document.line("page"))
+        return Outcome(True, "Offset pagination meta is complete and consistent.")
+
+
+def _walk(value: Any, depth: int = 0):
+    if depth > 20:
+        return
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield str(key), child
+            yield from _walk(child, depth + 1)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _walk(child, depth + 1)
+
+
+def _shape(document: Document, problems: list[tuple[str, str | None]], what: str) -> Outcome:
+    if problems:
+        wanted, key = problems[0]
+        line = document.line(key)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return Outcome(False, f"Expected {wanted}{more} (line {line}).", line)
+    return Outcome(True, f"The document is {what}.")

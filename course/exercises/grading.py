@@ -1,0 +1,209 @@
+"""The grader contract: a kind turns a snippet into a Grade, check by check.
+
+A grader is pure: no I/O, no database, deterministic, bounded in input size.
+Kinds register themselves with `@register("kind")`; each rule a kind offers
+is a method marked `@rule("name", params=Model)`, and an exercise's checks
+pick rules by name with their parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+MAX_SNIPPET_BYTES = 64 * 1024
+
+
+class Params(BaseModel):
+    """Parameters of a rule as written in an exercise's front matter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(Params):
+    pass
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of an exercise: which rule, with what parameters."""
+
+    id: str
+    rule: str
+    params: Params
+    teaches: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule found: passed or not, a reviewer's sentence, and the snippet line."""
+
+    passed: bool
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    passed: bool
+    message: str
+    hint: str
+    teaches: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SnippetError:
+    """Why a snippet could not be read at all, and where."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.line is not None:
+            where = f" (line {self.line}" + (f", column {self.column}" if self.column is not None else "") + ")"
+        return f"{self.message}{where}"
+
+
+@dataclass(frozen=True)
+class Grade:
+    status: str  # "passed", "failed" or "error"
+    score: float
+    checks: tuple[CheckResult, ...] = ()
+    error: SnippetError | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def result_for(self, check_id: str) -> CheckResult | None:
+        return next((result for result in self.checks if result.id == check_id), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "score": self.score,
+            "error": None if self.error is None else {
+                "message": self.error.message, "line": self.error.line, "column": self.error.column,
+            },
+            "checks": [
+                {"id": c.id, "passed": c.passed, "message": c.message, "hint": c.hint, "teaches": c.teaches, "line": c.line}
+                for c in self.checks
+            ],
+        }
+
+
+class Unreadable(Exception):
+    """Raised by a grader's `parse` when the snippet is not what the kind reads."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.error = SnippetError(message, line, column)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    params: type[Params]
+    method: Callable
+
+
+def rule(name: str, *, params: type[Params] = NoParams) -> Callable:
+    """Mark a grader method as the rule `name`, configured by `params`."""
+
+    def mark(method: Callable) -> Callable:
+        method._rule = Rule(name, params, method)
+        return method
+
+    return mark
+
+
+class Grader:
+    kind: ClassVar[str] = ""
+    rules: ClassVar[dict[str, Rule]] = {}
+    language: ClassVar[str] = "text"  # editor/highlighting language of snippets
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        rules = dict(getattr(cls, "rules", {}))
+        for value in vars(cls).values():
+            marked = getattr(value, "_rule", None)
+            if marked is not None:
+                rules[marked.name] = marked
+        cls.rules = rules
+
+    def parse(self, snippet: str) -> Any:
+        """Read the snippet into the artefact the rules inspect; raise Unreadable."""
+        raise NotImplementedError
+
+    def grade(self, snippet: str, checks: tuple[Check, ...]) -> Grade:
+        """Grade `snippet` against `checks`; never raises for any snippet."""
+        problem = snippet_problem(snippet)
+        if problem is not None:
+            return Grade("error", 0.0, error=problem)
+        try:
+            artefact = self.parse(snippet)
+        except Unreadable as exc:
+            return Grade("error", 0.0, error=exc.error)
+        except RecursionError:
+            return Grade("error", 0.0, error=SnippetError("The snippet is nested too deeply to read."))
+        results = []
+        for check in checks:
+            spec = self.rules[check.rule]
+            try:
+                outcome = spec.method(self, artefact, check.params)
+            except RecursionError:
+                outcome = Outcome(False, "The snippet is nested too deeply to check this.")
+            results.append(CheckResult(check.id, outcome.passed, outcome.message,
+                                       "" if outcome.passed else check.hint, check.teaches, outcome.line))
+        passed = sum(result.passed for result in results)
+        score = round(passed / len(results), 4) if results else 0.0
+        status = "passed" if results and passed == len(results) else "failed"
+        return Grade(status, score, tuple(results))
+
+
+def snippet_problem(snippet: str) -> SnippetError | None:
+    """Limits every kind shares: size, NUL bytes, text that is not UTF-8."""
+    try:
+        size = len(snippet.encode("utf-8"))
+    except UnicodeEncodeError:
+        return SnippetError("The snippet is not valid UTF-8 text.")
+    if size > MAX_SNIPPET_BYTES:
+        return SnippetError(f"The snippet is {size:,} bytes; the limit is {MAX_SNIPPET_BYTES:,} bytes (64 KiB).")
+    if "\x00" in snippet:
+        before = snippet[: snippet.index("\x00")]
+        return SnippetError("The snippet contains a NUL byte, which no text format here allows.",
+                            before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+    if not snippet.strip():
+        return SnippetError("The snippet is empty.")
+    return None
+
+
+_REGISTRY: dict[str, Grader] = {}
+
+
+def register(kind: str) -> Callable[[type[Grader]], type[Grader]]:
+    """Class decorator: make `kind` graded by this class. A kind registers once."""
+
+    def add(cls: type[Grader]) -> type[Grader]:
+        if kind in _REGISTRY:
+            raise RuntimeError(f"grader kind '{kind}' is already registered by {type(_REGISTRY[kind]).__name__}")
+        cls.kind = kind
+        _REGISTRY[kind] = cls()
+        return cls
+
+    return add
+
+
+def grader_for(kind: str) -> Grader | None:
+    return _REGISTRY.get(kind)
+
+
+def kinds() -> list[str]:
+    return sorted(_REGISTRY)
