@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("course.catalogue.urls")),
+    path("exercises/", include("course.exercises.urls")),
     path("preferences/", include("course.preferences.urls")),
 ]
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from course.content.store import get_course
+from course.exercises.services import exercise_rows
 
 
 @require_safe
@@ -40,6 +41,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "previous": previous,
             "next": following,
             "faq_entries": course.faq_for_module(module.slug),
+            "exercises": exercise_rows(session=request.session, exercises=course.exercises_for_module(module.slug)),
             "stages": course.stages_for_module(module.slug),
         },
     )

@@ -71,6 +71,43 @@
     setCookie("theme", theme);
   });
 
+  // --- Exercise editor: jump to a line the feedback names; Ctrl+Enter submits.
+  function goToLine(line, column) {
+    var editor = document.getElementById("snippet");
+    if (!editor) return;
+    var lines = editor.value.split("\n");
+    var target = Math.max(1, Math.min(line, lines.length));
+    var offset = 0;
+    for (var i = 0; i < target - 1; i++) offset += lines[i].length + 1;
+    var end = offset + lines[target - 1].length;
+    var start = column ? Math.min(offset + column - 1, end) : offset;
+    editor.focus();
+    editor.setSelectionRange(start, column ? start : end);
+    var lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 20;
+    editor.scrollTop = Math.max(0, (target - 3) * lineHeight);
+  }
+
+  document.addEventListener("click", function (event) {
+    var ref = event.target.closest(".line-ref");
+    if (!ref) return;
+    event.preventDefault();
+    goToLine(parseInt(ref.dataset.line, 10), parseInt(ref.dataset.column || "0", 10));
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.target.id === "snippet" && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      var form = event.target.form;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    }
+  });
+
+  // After htmx swaps new feedback in, move focus there so it is read out.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var feedback = document.getElementById("feedback");
+    if (feedback && event.detail.target && event.detail.target.id === "feedback") feedback.focus();
+  });
+
   // --- FAQ: opening /faq/#slug opens that answer.
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));

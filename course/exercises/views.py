@@ -1,0 +1,93 @@
+"""The exercise page: read the prompt, write, submit, read the feedback.
+
+The same URL serves the whole page (GET, and POST without JavaScript) or,
+for htmx, only the feedback panel.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from course.content.store import get_course
+
+from .grading import MAX_SNIPPET_BYTES
+from .ratelimit import rate_limit_hit
+from .services import draft_keep, progress_for, solution_reveal, submission_grade
+
+TEMPLATE = "exercises/exercise_detail.html"
+
+
+def _exercise_or_404(slug: str):
+    course = get_course()
+    exercise = course.exercise(slug)
+    if exercise is None:
+        renamed = course.exercise_for_alias(slug)
+        if renamed is not None:
+            return course, None, HttpResponsePermanentRedirect(renamed.url)
+        raise Http404(f"No exercise with the slug “{slug}”.")
+    return course, exercise, None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course, exercise, redirect = _exercise_or_404(slug)
+    if redirect:
+        return redirect
+    context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
+    if request.method != "POST":
+        progress = progress_for(session=request.session, exercise=exercise)
+        return render(request, TEMPLATE, {**context, "progress": progress, "grade": progress.grade,
+                                          "snippet": progress.snippet if progress.snippet is not None else exercise.starter.text})
+    snippet = request.POST.get("snippet")
+    if snippet is None:
+        return _refuse(request, context, "", 400, "The form arrived without a snippet. Please write your answer and submit again.")
+    snippet = snippet.replace("\r\n", "\n")
+    size = len(snippet.encode("utf-8", "surrogatepass"))
+    if size > MAX_SNIPPET_BYTES:
+        draft_keep(session=request.session, exercise=exercise, snippet=snippet)
+        return _refuse(request, context, snippet, 413,
+                       f"Your answer is {size:,} bytes; answers are limited to {MAX_SNIPPET_BYTES:,} bytes (64 KiB). "
+                       "It is still in the editor: shorten it and submit again.")
+    if not request.session.session_key:
+        request.session.save()
+    limit = rate_limit_hit(key=f"submit:{request.session.session_key}", limit=settings.SUBMISSIONS_PER_MINUTE, window=60)
+    if not limit.allowed:
+        draft_keep(session=request.session, exercise=exercise, snippet=snippet)
+        response = _refuse(request, context, snippet, 429,
+                           f"That is more than {settings.SUBMISSIONS_PER_MINUTE} submissions in a minute. Your answer is kept; "
+                           f"try again in {limit.retry_after} second{'s' if limit.retry_after != 1 else ''}.")
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    grade, progress = submission_grade(session=request.session, exercise=exercise, snippet=snippet)
+    template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
+    return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": snippet,
+                                      "just_graded": True})
+
+
+def _refuse(request, context, snippet: str, status: int, message: str) -> HttpResponse:
+    progress = progress_for(session=request.session, exercise=context["exercise"])
+    template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
+    return render(request, template, {**context, "progress": progress, "grade": None, "snippet": snippet,
+                                      "refusal": message}, status=status)
+
+
+@require_POST
+def solution_show(request: HttpRequest, slug: str) -> HttpResponse:
+    course, exercise, redirect = _exercise_or_404(slug)
+    if redirect:
+        return redirect
+    if request.POST.get("confirm") != "yes":
+        progress = progress_for(session=request.session, exercise=exercise)
+        return render(request, TEMPLATE, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
+                                          "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
+                                          "refusal": "Tick the box to confirm you want to see the reference solution."}, status=400)
+    progress = solution_reveal(session=request.session, exercise=exercise)
+    if not progress.sees_solution:
+        return render(request, TEMPLATE, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
+                                          "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
+                                          "refusal": "The reference solution opens after you pass, or after five attempts."}, status=403)
+    return HttpResponseRedirect(reverse("exercises:detail", args=[exercise.slug]) + "#solution", status=303)

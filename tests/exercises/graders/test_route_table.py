@@ -1,0 +1,67 @@
+"""route-table grader."""
+
+import pytest
+
+ALL_RULES = [{"id": rule, "rule": rule} for rule in (
+    "nouns-not-verbs", "plural-collections", "version-prefix", "method-fits-action", "no-delete-via-post",
+    "kebab-case", "named-params", "no-duplicates")] + [{"id": "max-depth", "rule": "max-depth", "max": 2}]
+
+GOOD = """
+# Orders and their items
+GET    /v1/orders                          List orders
+POST   /v1/orders                          — Create an order
+GET    /v1/orders/{orderId}                - Fetch one order
+PATCH  /v1/orders/{orderId}                Update an order's address
+DELETE /v1/orders/{orderId}                Cancel (delete) an order
+GET    /v1/orders/{orderId}/line-items     List the items of an order
+POST   /v1/orders/{orderId}/line-items     Add an item
+"""
+
+
+def test_a_good_route_table_passes_every_rule(grade):
+    result = grade("route-table", GOOD, *ALL_RULES)
+    assert result.passed, [c.message for c in result.checks if not c.passed]
+
+
+@pytest.mark.parametrize("line, rule, fragment", [
+    ("POST /v1/createOrder  Create an order", "nouns-not-verbs", "starts with the verb 'create'"),
+    ("GET /v1/order/{orderId}  Fetch an order", "plural-collections", "'order' looks singular (try 'orders')"),
+    ("GET /orders  List orders", "version-prefix", "/orders does not"),
+    ("GET /v1/orders/{orderId}  Delete an order", "method-fits-action", "which is DELETE; found GET"),
+    ("POST /v1/orders/{orderId}/remove  Remove an order", "no-delete-via-post", "Expected DELETE"),
+    ("GET /v1/lineItems  List line items", "kebab-case", "'lineItems' should be 'line-items'"),
+    ("GET /v1/users/{userId}/orders/{orderId}/items/{itemId}/notes  List notes", "max-depth", "nests 4"),
+    ("GET /v1/orders/{}  Fetch", "named-params", "named path parameters"),
+])
+def test_each_rule_catches_its_mistake_with_the_line(grade, line, rule, fragment):
+    snippet = "GET /v1/orders  List orders\n" + line + "\n"
+    entry = next(e for e in ALL_RULES if e["id"] == rule)
+    result = grade("route-table", snippet, entry)
+    check = result.result_for(rule)
+    assert not check.passed
+    assert fragment in check.message, check.message
+    assert check.line == 2 and "(line 2)" in check.message
+
+
+def test_duplicates_ignore_parameter_names(grade):
+    result = grade("route-table", "GET /v1/orders/{id}\nGET /v1/orders/{orderId}\n", {"id": "dup", "rule": "no-duplicates"})
+    assert "repeats line 1" in result.result_for("dup").message
+
+
+def test_required_routes_are_found_whatever_the_parameter_is_called(grade):
+    rule = {"id": "has", "rule": "has-routes", "routes": [{"method": "POST", "path": "/v1/orders"},
+                                                          {"method": "get", "path": "/v1/orders/{id}"}]}
+    assert grade("route-table", GOOD, rule).passed
+    result = grade("route-table", "POST /v1/orders\n", rule)
+    assert result.result_for("has").message.startswith("Expected a route GET /v1/orders/{id}")
+
+
+@pytest.mark.parametrize("snippet, fragment, line", [
+    ("FETCH /v1/orders", "not an HTTP method", 1),
+    ("GET v1/orders", "start with '/'", 1),
+    ("\n# only a comment\n", "at least one route", None),
+    ("GET\n", "method and a path", 1),
+])
+def test_unreadable_tables_are_errors_with_lines(grade, snippet, fragment, line):
+    result = grade("route-table", snippet, ALL_RULES[0])
+    assert result.status == "error" and fragment in result.error.message and result.error.line == line
