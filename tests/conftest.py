@@ -98,3 +98,46 @@ def content(tmp_path, settings) -> ContentTree:
     settings.CONTENT_DIR = root
     settings.CONTENT_WATCH = False
     return tree
+
+
+EXERCISE = '''---
+title: Answer a create
+kind: http-response
+hint: General hint text.
+checks:
+  - id: status
+    rule: status
+    expect: 201
+    teaches: /modules/first-module/#created
+    hint: Something new was made.
+  - id: location
+    rule: header
+    name: Location
+    teaches: /modules/first-module/#resources
+---
+Write the response for a created order.
+
+```http starter
+HTTP/1.1 200 OK
+```
+
+```http solution
+HTTP/1.1 201 Created
+Location: /v1/orders/1
+```
+
+```http wrong fails=status
+HTTP/1.1 200 OK
+Location: /v1/orders/1
+```
+
+```http wrong fails=location
+HTTP/1.1 201 Created
+```
+'''
+
+
+@pytest.fixture
+def exercise(content) -> Path:
+    """One valid exercise, `answer-create`, in the first module."""
+    return content.write("exercises/first-module/01-answer-create.md", EXERCISE)

@@ -1,0 +1,123 @@
+"""The exercise page as a learner uses it, with and without JavaScript."""
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+URL = "/exercises/answer-create/"
+RIGHT = "HTTP/1.1 201 Created\nLocation: /v1/orders/7\n"
+WRONG = "HTTP/1.1 200 OK\n"
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def test_the_page_shows_the_prompt_and_the_starter_in_an_editor(client, exercise):
+    page = html(client.get(URL))
+    assert "Write the response for a created order." in page
+    assert re.search(r'<textarea id="snippet" name="snippet"[^>]*>HTTP/1.1 200 OK\n</textarea>', page)
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert "Reference solution" not in page
+
+
+def test_a_wrong_answer_shows_each_check_with_message_hint_line_and_lesson(client, exercise):
+    page = html(client.post(URL, {"snippet": WRONG}))
+    assert "0 of 2 checks pass." in page
+    assert "Expected 201 Created; found 200 OK (line 1)." in page
+    assert "Hint:</strong> Something new was made." in page
+    assert 'data-line="1"' in page
+    assert 'href="/modules/first-module/#created">Why: First module › Created</a>' in page
+
+
+def test_htmx_gets_only_the_feedback_panel(client, exercise):
+    response = client.post(URL, {"snippet": RIGHT}, headers={"HX-Request": "true"})
+    page = html(response)
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<section id="feedback"') and "<html" not in page
+    assert "All 2 checks pass." in page
+
+
+def test_an_unreadable_answer_is_one_error_with_its_line_not_a_pile_of_failures(client, exercise):
+    page = html(client.post(URL, {"snippet": "HTTP/1.1 201 Created\nLocation /v1/orders/7\n"}))
+    assert "We could not read your answer." in page and "line 2" in page
+    assert 'class="check ' not in page
+
+
+def test_a_reload_keeps_the_last_answer_and_result(client, exercise):
+    client.post(URL, {"snippet": "HTTP/1.1 202 Accepted\n"})
+    page = html(client.get(URL))
+    assert ">HTTP/1.1 202 Accepted\n</textarea>" in page
+    assert "Expected 201 Created; found 202 Accepted (line 1)." in page
+
+
+def test_passing_shows_the_reference_solution_and_marks_the_module_list(client, exercise):
+    page = html(client.post(URL, {"snippet": RIGHT}))
+    assert "Reference solution" in page and "/v1/orders/1" in page
+    module_page = html(client.get("/modules/first-module/"))
+    assert 'href="/exercises/answer-create/"' in module_page and "✓ Passed" in module_page
+
+
+def test_the_general_hint_opens_after_two_failed_attempts(client, exercise):
+    assert "General hint text." not in html(client.post(URL, {"snippet": WRONG}))
+    assert "General hint text." in html(client.post(URL, {"snippet": WRONG}))
+
+
+def test_the_solution_can_be_revealed_after_five_failures_with_confirmation(client, exercise):
+    assert client.post(URL + "solution/", {"confirm": "yes"}).status_code == 403
+    for _ in range(5):
+        page = html(client.post(URL, {"snippet": WRONG}))
+    assert "I want to see the reference solution" in page
+    assert client.post(URL + "solution/", {}).status_code == 400
+    response = client.post(URL + "solution/", {"confirm": "yes"})
+    assert response.status_code == 303 and response["Location"] == URL + "#solution"
+    assert "Reference solution" in html(client.get(URL))
+
+
+def test_an_oversized_answer_is_refused_with_413_and_kept_in_the_editor(client, exercise):
+    big = "HTTP/1.1 201 Created\nX: " + "a" * 70_000 + "\n"
+    response = client.post(URL, {"snippet": big})
+    assert response.status_code == 413
+    page = html(response)
+    assert "answers are limited to 65,536 bytes (64 KiB)" in page
+    assert big[:200] in page
+
+
+def test_submissions_beyond_the_rate_limit_get_429_with_retry_after_and_keep_the_answer(client, exercise, settings):
+    settings.SUBMISSIONS_PER_MINUTE = 2
+    from django.core.cache import cache
+    cache.clear()
+    for _ in range(2):
+        assert client.post(URL, {"snippet": WRONG}).status_code == 200
+    response = client.post(URL, {"snippet": "HTTP/1.1 418 Kept\n"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    page = html(response)
+    assert "more than 2 submissions in a minute" in page and ">HTTP/1.1 418 Kept\n</textarea>" in page
+    cache.clear()
+
+
+def test_a_form_without_a_snippet_is_a_clear_400(client, exercise):
+    response = client.post(URL, {})
+    assert response.status_code == 400 and "without a snippet" in html(response)
+
+
+def test_submitting_requires_csrf(exercise):
+    assert Client(enforce_csrf_checks=True).post(URL, {"snippet": RIGHT}).status_code == 403
+
+
+def test_unknown_exercise_is_404_and_a_renamed_one_redirects(client, content, exercise):
+    exercise.write_text(exercise.read_text().replace("title: Answer a create", "title: Answer a create\naliases: [old-create]"))
+    assert client.get("/exercises/nope/").status_code == 404
+    response = client.get("/exercises/old-create/")
+    assert response.status_code == 301 and response["Location"] == URL
+
+
+def test_learners_only_see_their_own_work(exercise):
+    first, second = Client(), Client()
+    first.post(URL, {"snippet": "HTTP/1.1 299 Mine\n"})
+    page = html(second.get(URL))
+    assert "299 Mine" not in page and ">HTTP/1.1 200 OK\n</textarea>" in page
