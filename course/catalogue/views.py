@@ -58,5 +58,12 @@ def faq(request: HttpRequest) -> HttpResponse:
 @require_safe
 def roadmap(request: HttpRequest) -> HttpResponse:
     course = get_course()
-    stages = [(stage, [course.module(slug) for slug in stage.modules if course.module(slug)]) for stage in course.stages]
+    stages = [
+        (
+            stage,
+            [course.module(slug) for slug in stage.modules if course.module(slug)],
+            [exercise for slug in stage.modules for exercise in course.exercises_for_module(slug)],
+        )
+        for stage in course.stages
+    ]
     return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages})

@@ -131,3 +131,8 @@ def test_in_debug_content_problems_are_shown_on_the_page(client, content, settin
     content.write("faq/02-bad.md", "---\nquestion: Q\nmodule: nowhere\n---\nA.\n")
     html = text_of(client.get("/"))
     assert "content problem" in html and "unknown module" in html
+
+
+def test_roadmap_stages_list_the_exercises_of_their_modules(client, exercise):
+    html = text_of(client.get("/roadmap/"))
+    assert 'href="/exercises/answer-create/"' in html

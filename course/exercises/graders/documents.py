@@ -58,8 +58,41 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _flow_depth(text: str) -> tuple[int, int, int]:
+    """Deepest [ { nesting outside quotes, and where it is (line, column).
+
+    PyYAML parses flow collections recursively before our composer sees a
+    node, so a deep one must be refused before parsing, cheaply.
+    """
+    depth = deepest = 0
+    line, column, where = 1, 0, (1, 1)
+    quote = ""
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+            quote = "" if quote == "'" else quote
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, (line, column)
+                if depth > MAX_DEPTH:
+                    break
+        elif char in "]}":
+            depth -= 1
+    return deepest, *where
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely and boundedly."""
+    deepest, line, column = _flow_depth(text)
+    if deepest > MAX_DEPTH:
+        raise Unreadable(f"The YAML is nested more than {MAX_DEPTH} levels deep.", line, column)
     try:
         loader = _BoundedLoader(text)
         try:
