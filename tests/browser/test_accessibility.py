@@ -7,7 +7,8 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-PAGES = ["/", "/modules/", "/modules/api-fundamentals/", "/modules/system-design/", "/faq/", "/roadmap/", "/modules/no-such-module/"]
+PAGES = ["/", "/modules/", "/modules/api-fundamentals/", "/modules/system-design/", "/faq/", "/roadmap/",
+         "/exercises/created-response/", "/modules/no-such-module/"]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -26,3 +27,13 @@ def test_page_has_no_wcag_a_or_aa_violations(open_page, path, theme):
         for violation in result["violations"]
     ]
     assert problems == [], f"{path} in the {theme} theme:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_exercise_feedback_has_no_wcag_a_or_aa_violations(open_page, theme):
+    page = open_page("/exercises/created-response/", color_scheme=theme)
+    page.get_by_role("button", name="Check my answer").click()
+    page.locator(".checks").wait_for()
+    page.add_script_tag(content=AXE)
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})")
+    assert [violation["id"] for violation in result["violations"]] == []

@@ -1,0 +1,40 @@
+"""A learner practising: write, submit, read feedback, jump to the line, pass."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/exercises/created-response/"
+
+
+def test_submitting_swaps_in_feedback_and_a_line_reference_moves_the_editor(open_page):
+    page = open_page(URL)
+    editor = page.locator("#snippet")
+    editor.fill("HTTP/1.1 201 Created\nContent-Type: application/json\nLocation /v1/orders/ord_123\n\n{}")
+    page.get_by_role("button", name="Check my answer").click()
+    feedback = page.locator("#feedback")
+    expect(feedback).to_contain_text("We could not read your answer.")
+    expect(page).to_have_url(re.compile(URL + "$"))  # htmx: no navigation
+    feedback.locator(".line-ref").click()
+    expect(editor).to_be_focused()
+    caret_line = page.evaluate("() => { const e = document.getElementById('snippet'); return e.value.slice(0, e.selectionStart).split('\\n').length; }")
+    assert caret_line == 3
+
+    editor.fill("HTTP/1.1 201 Created\nLocation: /v1/orders/ord_123\nContent-Type: application/json\n\n{\"id\": \"ord_123\"}")
+    editor.press("Control+Enter")
+    expect(feedback).to_contain_text("checks pass. Well done.")
+    expect(page.locator("#solution")).to_be_visible()
+    page.reload()
+    expect(page.locator("#snippet")).to_have_value(re.compile(r"^HTTP/1.1 201 Created"))
+    expect(page.locator("#feedback")).to_contain_text("Well done.")
+
+
+def test_without_javascript_a_submission_is_a_normal_post_with_the_same_feedback(open_page):
+    page = open_page(URL, javascript=False)
+    page.locator("#snippet").fill("HTTP/1.1 200 OK\n")
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator("#feedback")).to_contain_text("Expected 201 Created")
+    expect(page.locator("#snippet")).to_have_value("HTTP/1.1 200 OK\n")
