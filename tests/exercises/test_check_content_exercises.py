@@ -70,3 +70,12 @@ def test_exercise_needs_two_wrong_answers_and_one_solution(content, capsys):
 def test_an_exercise_in_a_folder_that_is_not_a_module_is_reported(content, capsys):
     content.write("exercises/no-such-module/01-lost.md", EXERCISE.replace("/modules/first-module/", "/modules/first-module/"))
     assert any("exercises/no-such-module/ is not a module slug" in line for line in problems(capsys))
+
+
+def test_the_authors_guide_lists_every_rule_as_the_code_defines_it():
+    from django.conf import settings
+
+    from course.exercises.management.commands.exercise_rules import describe_rules
+
+    guide = (settings.BASE_DIR / "content" / "README.md").read_text(encoding="utf-8")
+    assert describe_rules().strip() in guide, "run `manage.py exercise_rules` and paste its output into content/README.md"

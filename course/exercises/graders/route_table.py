@@ -20,6 +20,8 @@ VERBS = {
     "get", "fetch", "retrieve", "read", "list", "show", "find", "search", "create", "add", "make", "new", "insert",
     "post", "update", "edit", "modify", "change", "set", "save", "put", "patch", "delete", "remove", "destroy",
     "erase", "drop", "do", "run", "execute", "process", "submit", "send", "cancel", "approve", "activate",
+    "chat", "summarize", "summarise", "embed", "generate", "complete", "translate", "calculate", "compute",
+    "validate", "verify", "upload", "download", "login", "logout", "signin", "signup", "register",
 }
 # Words that are plural already, or names that are rightly singular.
 PLURAL_WORDS = {"people", "children", "data", "media", "news", "series", "species", "feedback", "information", "staff"}
