@@ -64,3 +64,15 @@ def test_every_real_module_page_renders(client, course):
 def test_the_committed_pygments_stylesheet_is_up_to_date():
     committed = (settings.BASE_DIR / "static" / "css" / "pygments.css").read_text(encoding="utf-8")
     assert committed == stylesheet(), "run `python manage.py pygments_css` and commit the result"
+
+
+def test_every_module_has_at_least_three_exercises_over_two_kinds(course):
+    for module in course.modules:
+        exercises = course.exercises_for_module(module.slug)
+        assert len(exercises) >= 3, module.slug
+        assert len({exercise.kind for exercise in exercises}) >= 2, module.slug
+
+
+def test_every_real_exercise_page_renders(client, course):
+    for exercise in course.exercises:
+        assert client.get(exercise.url).status_code == 200, exercise.slug

@@ -18,7 +18,7 @@ import h11
 
 from ..grading import Grader, NoParams, Outcome, Params, Unreadable, register, rule
 from .documents import (
-    MISSING, JSON_TYPES, error_envelope_problems, field_details_problems, line_of_key, load_json,
+    MISSING, JSON_TYPES, error_envelope_problems, field_details_problems, line_of_key, line_of_path, load_json,
     problem_details_problems, resolve, same_value, show, type_name,
 )
 
@@ -193,11 +193,12 @@ class HeaderListParams(Params):
     name: str
     includes: list[str] = []
     excludes: list[str] = []
+    any_of: list[str] = []  # at least one of these
     because: str = ""
 
 
 class ContentTypeParams(Params):
-    expect: str
+    expect: str | list[str]
 
 
 class RetryAfterParams(Params):
@@ -246,29 +247,31 @@ class HttpMessageGrader(Grader):
     @rule("header", params=HeaderParams)
     def header(self, message: Message, p: HeaderParams) -> Outcome:
         """The named header is present (or absent), optionally equal to, containing or matching a value."""
-        found = message.header(p.name)
+        headers = message.all_headers(p.name)
         label = _canonical(p.name)
         if not p.present:
-            if found:
-                return Outcome(False, f"Expected no {label} header{_because(p.because)}; found one (line {found.line}).", found.line)
+            if headers:
+                return Outcome(False, f"Expected no {label} header{_because(p.because)}; found one (line {headers[0].line}).", headers[0].line)
             return Outcome(True, f"No {label} header, as expected.")
-        if not found:
+        if not headers:
             want = f" ({p.describe})" if p.describe else _because(p.because)
             return Outcome(False, f"Expected {_a(label)} header{want}; found none.", message.start_line)
-        value = found.value
-        compare = (lambda s: s.lower()) if p.ignore_case else (lambda s: s)
-        if p.equals is not None and compare(value) != compare(p.equals):
-            return Outcome(False, f"Expected {label}: {p.equals}{_because(p.because)}; found {label}: {value} (line {found.line}).", found.line)
-        if p.contains is not None and compare(p.contains) not in compare(value):
-            return Outcome(False, f"Expected {label} to contain '{p.contains}'{_because(p.because)}; found '{value}' (line {found.line}).", found.line)
-        if p.matches is not None and not re.search(p.matches, value, re.IGNORECASE if p.ignore_case else 0):
-            want = p.describe or f"a value matching {p.matches}"
-            return Outcome(False, f"Expected {label} to be {want}{_because(p.because)}; found '{value}' (line {found.line}).", found.line)
-        return Outcome(True, f"{label}: {value} (line {found.line}).", found.line)
+        # A header may repeat. RFC 9110 §5.3 reads repeated lines as one
+        # comma-separated list (except Set-Cookie), so try each line and the list.
+        candidates = list(headers)
+        if len(headers) > 1 and p.name.lower() != "set-cookie":
+            candidates.append(Header(headers[0].name, ", ".join(h.value for h in headers), headers[0].line, headers[0].written))
+        first_problem = None
+        for found in candidates:
+            problem = _header_problem(found, p, label)
+            if problem is None:
+                return Outcome(True, f"{label}: {found.value} (line {found.line}).", found.line)
+            first_problem = first_problem or problem
+        return first_problem
 
     @rule("header-list", params=HeaderListParams)
     def header_list(self, message: Message, p: HeaderListParams) -> Outcome:
-        """A comma-separated header (Allow, Vary, Cache-Control…) includes and excludes the given items."""
+        """A comma-separated header (Allow, Vary, Cache-Control…) includes, excludes, or has any of the given items."""
         label = _canonical(p.name)
         headers = message.all_headers(p.name)
         if not headers:
@@ -278,6 +281,8 @@ class HttpMessageGrader(Grader):
         line = headers[0].line
         missing = [item for item in p.includes if item.replace(" ", "").lower() not in names]
         extra = [item for item in p.excludes if item.replace(" ", "").lower() in names]
+        if p.any_of and not any(item.replace(" ", "").lower() in names for item in p.any_of):
+            return Outcome(False, f"Expected {label} to include {' or '.join(p.any_of)}{_because(p.because)}; found '{', '.join(items)}' (line {line}).", line)
         if missing:
             return Outcome(False, f"Expected {label} to include {', '.join(missing)}{_because(p.because)}; found '{', '.join(items)}' (line {line}).", line)
         if extra:
@@ -287,12 +292,15 @@ class HttpMessageGrader(Grader):
     @rule("content-type", params=ContentTypeParams)
     def content_type(self, message: Message, p: ContentTypeParams) -> Outcome:
         """Content-Type names the expected media type (parameters such as charset are ignored)."""
+        expected = p.expect if isinstance(p.expect, list) else [p.expect]
+        wanted = " or ".join(expected)
+        reader = "clients know" if self.response else "the server knows"
         header = message.header("content-type")
         if not header:
-            return Outcome(False, f"Expected Content-Type: {p.expect} so clients know how to read the body; found no Content-Type.", message.start_line)
-        if message.media_type != p.expect.lower():
-            return Outcome(False, f"Expected Content-Type {p.expect}; found {header.value} (line {header.line}).", header.line)
-        return Outcome(True, f"Content-Type is {p.expect} (line {header.line}).", header.line)
+            return Outcome(False, f"Expected Content-Type: {wanted} so {reader} how to read the body; found no Content-Type.", message.start_line)
+        if message.media_type not in [media.lower() for media in expected]:
+            return Outcome(False, f"Expected Content-Type {wanted}; found {header.value} (line {header.line}).", header.line)
+        return Outcome(True, f"Content-Type is {header.value} (line {header.line}).", header.line)
 
     @rule("no-body")
     def no_body(self, message: Message, p: NoParams) -> Outcome:
@@ -314,6 +322,8 @@ class HttpMessageGrader(Grader):
     def json(self, message: Message, p: JsonParams) -> Outcome:
         """The JSON body has a value at `path`, optionally of a type, equal to, one of, or matching a value."""
         if message.json is MISSING:
+            if not p.present:
+                return Outcome(True, f"No JSON body, so no {p.path}.")
             return Outcome(False, f"Expected a JSON body with {p.path}; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line)
         return json_path_outcome(message.json, p, message.body, message.body_line or 1)
 
@@ -338,6 +348,19 @@ class HttpMessageGrader(Grader):
         return _shape(message, lambda doc: problem_details_problems(doc, message.status), "RFC 9457 problem details")
 
 
+def _header_problem(found: Header, p: HeaderParams, label: str) -> Outcome | None:
+    value = found.value
+    compare = (lambda text: text.lower()) if p.ignore_case else (lambda text: text)
+    if p.equals is not None and compare(value) != compare(p.equals):
+        return Outcome(False, f"Expected {label}: {p.equals}{_because(p.because)}; found {label}: {value} (line {found.line}).", found.line)
+    if p.contains is not None and compare(p.contains) not in compare(value):
+        return Outcome(False, f"Expected {label} to contain '{p.contains}'{_because(p.because)}; found '{value}' (line {found.line}).", found.line)
+    if p.matches is not None and not re.search(p.matches, value, re.IGNORECASE if p.ignore_case else 0):
+        want = p.describe or f"a value matching {p.matches}"
+        return Outcome(False, f"Expected {label} to be {want}{_because(p.because)}; found '{value}' (line {found.line}).", found.line)
+    return None
+
+
 def _shape(message: Message, check, what: str) -> Outcome:
     if message.json is MISSING:
         return Outcome(False, f"Expected {what} as a JSON body; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line)
@@ -352,8 +375,7 @@ def _shape(message: Message, check, what: str) -> Outcome:
 
 def json_path_outcome(document: Any, p: JsonParams, source: str, first_line: int) -> Outcome:
     value = resolve(document, p.path)
-    last_key = re.findall(r"[A-Za-z_][\w-]*", p.path)
-    line = (line_of_key(source, last_key[-1], first_line) if last_key else None) or first_line
+    line = line_of_path(source, p.path, first_line) or first_line
     if not p.present:
         if value is not MISSING:
             return Outcome(False, f"Expected no {p.path}{_because(p.because)}; found {show(value)} (line {line}).", line)

@@ -15,7 +15,7 @@ from pydantic import ConfigDict, Field
 
 from ..grading import Grader, NoParams, Outcome, Params, register, rule
 from .documents import (
-    MISSING, error_envelope_problems, field_details_problems, line_of_key, load_json, problem_details_problems,
+    MISSING, error_envelope_problems, field_details_problems, line_of_key, line_of_path, load_json, problem_details_problems,
     resolve, show, type_name,
 )
 from .http_message import JsonParams, json_path_outcome
@@ -64,19 +64,12 @@ class JsonDocumentGrader(Grader):
         validator = jsonschema.Draft202012Validator(p.json_schema)
         error = jsonschema.exceptions.best_match(validator.iter_errors(document.value))
         if error is None:
-            return Outcome(True, f"The document has {p.describe}.")
+            return Outcome(True, f"Matches {p.describe}.")
         path = list(error.absolute_path)
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".") or "the top level"
-        key = next((str(part) for part in reversed(path) if isinstance(part, str)), None)
-        if error.validator == "required" and isinstance(error.instance, dict):
-            missing = [name for name in error.validator_value if name not in error.instance]
-            message = f"Expected {where} to have {', '.join(repr(m) for m in missing)}"
-        elif error.validator == "additionalProperties":
-            message = f"Expected no extra members at {where}: {error.message}"
-        else:
-            message = f"Expected {where} to match {p.describe}: {error.message}"
-        line = document.line(key)
-        return Outcome(False, f"{message} (line {line}).", line)
+        key = ".".join(str(part) for part in path if isinstance(part, str))
+        line = (line_of_path(document.source, key) if key else None) or 1
+        return Outcome(False, f"Expected {where} to match {p.describe}: {schema_reason(error)} (line {line}).", line)
 
     @rule("json", params=JsonParams)
     def json(self, document: Document, p: JsonParams) -> Outcome:
@@ -153,6 +146,41 @@ class JsonDocumentGrader(Grader):
         if meta["page"] < 1:
             return Outcome(False, f"Expected meta.page to count from 1; found {meta['page']}.", document.line("page"))
         return Outcome(True, "Offset pagination meta is complete and consistent.")
+
+
+def schema_reason(error: jsonschema.ValidationError) -> str:
+    """What a JSON Schema failure means, in words, showing values as JSON and never the schema's internals."""
+    kind, expected, found = error.validator, error.validator_value, error.instance
+    if kind == "required" and isinstance(found, dict):
+        missing = [name for name in expected if name not in found]
+        return f"{', '.join(repr(m) for m in missing)} {'is' if len(missing) == 1 else 'are'} missing"
+    if kind == "additionalProperties" and isinstance(found, dict):
+        allowed = set((error.schema or {}).get("properties", {}))
+        extra = [name for name in found if name not in allowed]
+        return f"unexpected member(s) {', '.join(repr(e) for e in extra[:5])}"
+    if kind == "type":
+        wanted = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"expected a JSON {wanted}, found {type_name(found)} {show(found)}"
+    if kind in ("enum", "const"):
+        options = expected if kind == "enum" else [expected]
+        return f"found {show(found)}, expected {' or '.join(show(option) for option in options)}"
+    if kind in ("pattern", "format", "not"):
+        return f"{show(found)} does not have the expected form"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+        return f"{show(found)} is out of range ({kind} {expected})"
+    if kind in ("minLength", "maxLength"):
+        return f"{show(found)} is too {'short' if kind == 'minLength' else 'long'}"
+    if kind in ("minItems", "maxItems"):
+        return f"it has {len(found)} item(s), {'fewer' if kind == 'minItems' else 'more'} than allowed ({expected})"
+    if kind in ("minProperties", "maxProperties"):
+        return f"it has {len(found)} member(s) ({kind} {expected})"
+    if kind == "contains":
+        return "none of its items is the one expected"
+    if kind == "uniqueItems":
+        return "its items repeat"
+    if kind in ("anyOf", "oneOf", "allOf"):
+        return f"{show(found)} is not any of the accepted shapes"
+    return "it does not have the expected shape"
 
 
 def _walk(value: Any, depth: int = 0):

@@ -17,6 +17,10 @@ from ..grading import Grader, NoParams, Outcome, Params, Unreadable, register, r
 from .documents import line_of_key, load_json, load_yaml
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# The structural validator costs about 0.6 ms an operation; these bounds keep
+# any answer well inside the grading time budget. Exercise answers are tiny.
+MAX_PATHS = 200
+MAX_OPERATIONS = {"3.0": 100, "3.1": 30}  # 3.1's meta-schema is about 3.5x slower to check
 
 
 class Spec:
@@ -60,6 +64,10 @@ class PaginationParams(Params):
     any_of: list[list[str]] = [["limit", "cursor"], ["page", "per_page"], ["limit", "offset"], ["page[size]", "page[after]"]]
 
 
+class SecurityParams(Params):
+    http_scheme: str | None = None  # e.g. "bearer": require an HTTP scheme of that kind, applied everywhere
+
+
 class OperationParams(Params):
     method: str
     path: str
@@ -79,6 +87,13 @@ class OpenApiGrader(Grader):
             line = line_of_key(snippet, "openapi") or 1
             found = repr(version) if version is not None else "no 'openapi' key"
             raise Unreadable(f"Expected 'openapi: 3.0.x' or 'openapi: 3.1.x' at the top; found {found}", line, 1)
+        paths = document.get("paths")
+        if isinstance(paths, dict):
+            operations = sum(1 for item in paths.values() if isinstance(item, dict) for method in HTTP_METHODS if method in item)
+            limit = MAX_OPERATIONS[version[:3]]
+            if len(paths) > MAX_PATHS or operations > limit:
+                raise Unreadable(f"This document has {len(paths)} paths and {operations} operations; answers here are limited to "
+                                 f"{MAX_PATHS} paths and {limit} operations for OpenAPI {version[:3]}.", line_of_key(snippet, "paths") or 1)
         return Spec(document, snippet)
 
     @rule("valid")
@@ -156,25 +171,40 @@ class OpenApiGrader(Grader):
                                f"found {', '.join(sorted(names)) or 'no query parameters'}.", spec.line(path, "get"))
         return Outcome(True, "Every collection GET is paginated.")
 
-    @rule("security")
-    def security(self, spec: Spec, p: NoParams) -> Outcome:
+    @rule("security", params=SecurityParams)
+    def security(self, spec: Spec, p: SecurityParams) -> Outcome:
         """A security scheme is defined and applied to every operation."""
         schemes = ((spec.document.get("components") or {}).get("securitySchemes") or {})
         if not schemes:
             return Outcome(False, "Expected a security scheme under components.securitySchemes (for example bearer JWT); found none.",
                            spec.line("components") or 1)
+        wanted = {
+            name for name, scheme in schemes.items()
+            if isinstance(scheme, dict) and (p.http_scheme is None or (
+                scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == p.http_scheme.lower()))
+        }
+        if not wanted:
+            return Outcome(False, f"Expected an HTTP '{p.http_scheme}' security scheme (type: http, scheme: {p.http_scheme}); "
+                           f"found {', '.join(schemes)}.", spec.line("securitySchemes") or 1)
         top = spec.document.get("security")
         for path, method, operation in spec.operations():
             applied = operation.get("security", top)
+            here = f"{method.upper()} {path}"
             if applied is None:
-                return Outcome(False, f"Expected security applied to {method.upper()} {path} (at the top level or on the operation); found none.",
+                return Outcome(False, f"Expected security applied to {here} (at the top level or on the operation); found none.",
                                spec.line(path, method))
-            for requirement in applied or []:
-                for name in (requirement or {}):
+            if not isinstance(applied, list) or not applied or any(not requirement for requirement in applied):
+                return Outcome(False, f"{here} opts out of authentication (security: [] or an empty requirement); "
+                               "every operation here should require it.", spec.line(path, method, "security"))
+            for requirement in applied:
+                for name in (requirement if isinstance(requirement, dict) else {}):
                     if name not in schemes:
-                        return Outcome(False, f"{method.upper()} {path} requires the scheme '{name}', which components.securitySchemes does not define.",
+                        return Outcome(False, f"{here} requires the scheme '{name}', which components.securitySchemes does not define.",
                                        spec.line(path, method, "security"))
-        return Outcome(True, f"Security scheme {', '.join(schemes)} is defined and applied.")
+            if not any(isinstance(requirement, dict) and set(requirement) & wanted for requirement in applied):
+                return Outcome(False, f"Expected {here} to require the {p.http_scheme or 'defined'} scheme ({', '.join(sorted(wanted))}).",
+                               spec.line(path, method, "security"))
+        return Outcome(True, f"Security scheme {', '.join(sorted(wanted))} is defined and applied to every operation.")
 
     @rule("unique-operation-ids")
     def unique_operation_ids(self, spec: Spec, p: NoParams) -> Outcome:

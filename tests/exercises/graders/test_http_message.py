@@ -134,3 +134,20 @@ def test_requests_need_a_host_header_and_their_method_and_target_are_checked(gra
 def test_a_response_is_not_a_request(grade):
     result = grade("http-request", "HTTP/1.1 200 OK\n\n", {"id": "m", "rule": "method", "expect": "GET"})
     assert result.status == "error" and "status line" in result.error.message
+
+
+def test_repeated_header_lines_count_as_one_list_except_set_cookie(grade):
+    snippet = "HTTP/1.1 200 OK\nCache-Control: public\nCache-Control: max-age=300\nSet-Cookie: csrf=1; Secure\nSet-Cookie: rt=2; HttpOnly; Secure\n\n"
+    assert grade("http-response", snippet, {"id": "c", "rule": "header", "name": "Cache-Control", "matches": "public.*max-age=300"}).passed
+    assert grade("http-response", snippet, {"id": "k", "rule": "header", "name": "Set-Cookie", "matches": "^rt=.*HttpOnly"}).passed
+    assert not grade("http-response", snippet, {"id": "k", "rule": "header", "name": "Set-Cookie", "matches": "^csrf=.*HttpOnly"}).passed
+    assert grade("http-response", snippet, {"id": "a", "rule": "header-list", "name": "Cache-Control", "any_of": ["private", "public"]}).passed
+
+
+def test_json_absence_passes_when_there_is_no_json_body(grade):
+    assert grade("http-response", "HTTP/1.1 204 No Content\n\n", {"id": "n", "rule": "json", "path": "stack", "present": False}).passed
+
+
+def test_json_line_follows_the_path_not_the_first_key_with_that_name(grade):
+    result = grade("json-document", '{"meta": 1,\n "data": {\n  "id": "x"}}', {"id": "i", "rule": "json", "path": "data.id", "equals": "y"})
+    assert result.result_for("i").line == 3

@@ -104,9 +104,20 @@ def test_a_billion_laughs_yaml_bomb_is_refused_quickly(grade):
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
         for i in range(8))
     result = grade("openapi", "openapi: 3.1.0\n" + bomb, RULES[0])
-    assert result.status == "error" and "aliases" in result.error.message and result.error.line == 3
+    assert result.status == "error" and "aliases" in result.error.message and result.error.line == 2
 
 
 def test_deep_nesting_is_refused(grade):
     result = grade("openapi", "openapi: 3.1.0\nx: " + "[" * 200 + "]" * 200 + "\n", RULES[0])
     assert result.status == "error" and "nested" in result.error.message
+
+
+def test_security_fails_an_operation_that_opts_out_and_can_require_bearer(grade):
+    doc = yaml.safe_load(GOOD_YAML)
+    doc["paths"]["/v1/orders"]["get"]["security"] = []
+    assert "opts out of authentication" in grade("openapi", yaml.safe_dump(doc), {"id": "s", "rule": "security"}).result_for("s").message
+    doc = yaml.safe_load(GOOD_YAML)
+    assert grade("openapi", yaml.safe_dump(doc), {"id": "s", "rule": "security", "http_scheme": "bearer"}).passed
+    doc["components"]["securitySchemes"]["bearer"] = {"type": "apiKey", "in": "query", "name": "key"}
+    message = grade("openapi", yaml.safe_dump(doc), {"id": "s", "rule": "security", "http_scheme": "bearer"}).result_for("s").message
+    assert "Expected an HTTP 'bearer' security scheme" in message
