@@ -45,7 +45,7 @@ class ContentStore:
             if self._course is None or (self.watch and self._refresh()):
                 if self._course is None:
                     self._refresh()
-                self._course = _assemble(self.root, [entry.loaded for entry in self._files.values()])
+                self._course = _assemble(self.root, [entry.loaded for entry in self._files.values()], self_test=self.watch)
             return self._course
 
     def _refresh(self) -> bool:
@@ -81,7 +81,7 @@ def build_course(root: Path) -> Course:
     return _assemble(root, [load_file(root, path) for path in files])
 
 
-def _assemble(root: Path, loaded: list[Loaded]) -> Course:
+def _assemble(root: Path, loaded: list[Loaded], *, self_test: bool = True) -> Course:
     problems: list[Problem] = []
     if not root.is_dir():
         problems.append(Problem(root, 1, "content folder does not exist"))
@@ -110,7 +110,7 @@ def _assemble(root: Path, loaded: list[Loaded]) -> Course:
         problems=(),
         exercises=_in_module_order(exercises, modules),
     )
-    problems.extend(cross_check(course))
+    problems.extend(cross_check(course, self_test=self_test))
     problems.sort(key=lambda problem: (str(problem.path), problem.line, problem.message))
     object.__setattr__(course, "problems", tuple(problems))
     return course

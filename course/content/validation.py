@@ -12,8 +12,12 @@ REQUIRED_PAGES = {"home": "home.md", "faq": "faq.md", "roadmap": "roadmap.md"}
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 
 
-def cross_check(course: Course) -> list[Problem]:
-    """Every problem that only shows when documents are read together."""
+def cross_check(course: Course, *, self_test: bool = True) -> list[Problem]:
+    """Every problem that only shows when documents are read together.
+
+    `self_test` also grades each exercise's own answers; a production process
+    serving pages skips that work.
+    """
     problems: list[Problem] = []
     for key, filename in REQUIRED_PAGES.items():
         if key not in course.pages:
@@ -25,7 +29,7 @@ def cross_check(course: Course) -> list[Problem]:
     problems += _links(course)
     from course.exercises.checks import exercise_problems
 
-    problems += exercise_problems(course, _anchors(course))
+    problems += exercise_problems(course, _anchors(course), self_test=self_test)
     return problems
 
 

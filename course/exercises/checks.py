@@ -16,7 +16,7 @@ from course.content.validation import check_link
 from .grading import grader_for
 
 
-def exercise_problems(course: Course, anchors: dict[str, set[str]]) -> list[Problem]:
+def exercise_problems(course: Course, anchors: dict[str, set[str]], *, self_test: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     modules = {module.slug for module in course.modules}
     aliases = {f"/modules/{alias}/": module for module in course.modules for alias in module.aliases}
@@ -41,8 +41,24 @@ def exercise_problems(course: Course, anchors: dict[str, set[str]]) -> list[Prob
             message = check_link(teaches, exercise.url, anchors, aliases)
             if message:
                 problems.append(Problem(path, line, f"check '{check.id}': 'teaches' {message}"))
-        problems += _self_test(exercise)
+        if self_test:
+            problems += _self_test_cached(exercise)
     return problems
+
+
+_SELF_TESTS: dict[tuple, list[Problem]] = {}
+
+
+def _self_test_cached(exercise) -> list[Problem]:
+    # While authoring, the course is re-assembled on every save; grading all
+    # exercises again each time would make the dev server crawl. Results are
+    # keyed by the file's exact text, so an edited exercise is graded afresh.
+    key = (exercise.source.path, exercise.source.text)
+    if key not in _SELF_TESTS:
+        if len(_SELF_TESTS) > 2000:
+            _SELF_TESTS.clear()
+        _SELF_TESTS[key] = _self_test(exercise)
+    return _SELF_TESTS[key]
 
 
 def _self_test(exercise) -> list[Problem]:

@@ -79,3 +79,11 @@ def test_the_authors_guide_lists_every_rule_as_the_code_defines_it():
 
     guide = (settings.BASE_DIR / "content" / "README.md").read_text(encoding="utf-8")
     assert describe_rules().strip() in guide, "run `manage.py exercise_rules` and paste its output into content/README.md"
+
+
+def test_while_authoring_the_store_reports_an_exercise_whose_solution_fails(content):
+    from course.content.store import ContentStore
+
+    write(content, EXERCISE.replace("HTTP/1.1 201 Created\nLocation: /v1/orders/1\n```", "HTTP/1.1 200 OK\nLocation: /v1/orders/1\n```", 1))
+    problems = ContentStore(content.root, watch=True).course().problems
+    assert any("the reference solution does not pass" in problem.message for problem in problems)
