@@ -136,3 +136,11 @@ def test_in_debug_content_problems_are_shown_on_the_page(client, content, settin
 def test_roadmap_stages_list_the_exercises_of_their_modules(client, exercise):
     html = text_of(client.get("/roadmap/"))
     assert 'href="/exercises/answer-create/"' in html
+
+
+def test_a_warm_module_page_with_a_learner_session_makes_at_most_two_queries(client, exercise, django_assert_max_num_queries):
+    client.post("/exercises/answer-create/", {"snippet": "HTTP/1.1 200 OK\n"})
+    client.get("/modules/first-module/")
+    with django_assert_max_num_queries(2):
+        response = client.get("/modules/first-module/")
+    assert "Tried 1×" in text_of(response)
