@@ -73,6 +73,7 @@
 
   // --- Exercise editor: jump to a line the feedback names; Ctrl+Enter submits.
   function goToLine(line, column) {
+    if (window.apiArchitectEditor) return window.apiArchitectEditor.goToLine(line, column);
     var editor = document.getElementById("snippet");
     if (!editor) return;
     var lines = editor.value.split("\n");

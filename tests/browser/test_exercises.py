@@ -12,7 +12,9 @@ URL = "/exercises/created-response/"
 
 def test_submitting_swaps_in_feedback_and_a_line_reference_moves_the_editor(open_page):
     page = open_page(URL)
-    editor = page.locator("#snippet")
+    expect(page.locator("#snippet")).to_be_hidden()  # CodeMirror took over; the textarea stays in the form
+    editor = page.locator(".cm-content")
+    expect(page.locator(".cm-lineNumbers")).to_be_visible()
     editor.fill("HTTP/1.1 201 Created\nContent-Type: application/json\nLocation /v1/orders/ord_123\n\n{}")
     page.get_by_role("button", name="Check my answer").click()
     feedback = page.locator("#feedback")
@@ -20,7 +22,7 @@ def test_submitting_swaps_in_feedback_and_a_line_reference_moves_the_editor(open
     expect(page).to_have_url(re.compile(URL + "$"))  # htmx: no navigation
     feedback.locator(".line-ref").click()
     expect(editor).to_be_focused()
-    caret_line = page.evaluate("() => { const e = document.getElementById('snippet'); return e.value.slice(0, e.selectionStart).split('\\n').length; }")
+    caret_line = page.evaluate("() => { const v = window.apiArchitectEditor.view; return v.state.doc.lineAt(v.state.selection.main.head).number; }")
     assert caret_line == 3
 
     editor.fill("HTTP/1.1 201 Created\nLocation: /v1/orders/ord_123\nContent-Type: application/json\n\n{\"id\": \"ord_123\"}")
@@ -28,8 +30,16 @@ def test_submitting_swaps_in_feedback_and_a_line_reference_moves_the_editor(open
     expect(feedback).to_contain_text("checks pass. Well done.")
     expect(page.locator("#solution")).to_be_visible()
     page.reload()
-    expect(page.locator("#snippet")).to_have_value(re.compile(r"^HTTP/1.1 201 Created"))
+    expect(page.locator(".cm-content")).to_contain_text("HTTP/1.1 201 Created")
     expect(page.locator("#feedback")).to_contain_text("Well done.")
+
+
+def test_the_editor_highlights_the_answer_and_tab_leaves_it(open_page):
+    page = open_page(URL)
+    page.locator(".cm-content").click()
+    assert page.locator(".cm-content [class*='tok-']").count() > 0
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')") is False
 
 
 def test_without_javascript_a_submission_is_a_normal_post_with_the_same_feedback(open_page):
