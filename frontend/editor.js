@@ -2,8 +2,8 @@
 // the form (hidden) and is kept in sync, so submitting works exactly as it
 // does without JavaScript. Tab is left to move focus (no indentWithTab), so
 // keyboard users are never trapped.
-import { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, highlightSpecialChars } from "@codemirror/view";
-import { EditorState, EditorSelection } from "@codemirror/state";
+import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, highlightSpecialChars } from "@codemirror/view";
+import { EditorState, EditorSelection, StateEffect, StateField } from "@codemirror/state";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { syntaxHighlighting, bracketMatching, indentOnInput, StreamLanguage } from "@codemirror/language";
 import { classHighlighter } from "@lezer/highlight";
@@ -18,6 +18,27 @@ const LANGUAGES = {
   python: () => python(),
   http: () => StreamLanguage.define(http),
 };
+
+// Lines the last feedback pointed at, tinted until the learner edits them.
+const setFlagged = StateEffect.define();
+const flaggedLines = StateField.define({
+  create: () => Decoration.none,
+  update(decorations, tr) {
+    decorations = decorations.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (effect.is(setFlagged)) {
+        const doc = tr.state.doc;
+        const marks = [...new Set(effect.value)]
+          .filter((n) => n >= 1 && n <= doc.lines)
+          .sort((a, b) => a - b)
+          .map((n) => Decoration.line({ class: "cm-flagged-line", attributes: { title: "The feedback points at this line" } }).range(doc.line(n).from));
+        decorations = Decoration.set(marks);
+      }
+    }
+    return decorations;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
 
 function enhance(textarea) {
   const form = textarea.form;
@@ -34,6 +55,7 @@ function enhance(textarea) {
     bracketMatching(),
     highlightActive(),
     syntaxHighlighting(classHighlighter),
+    flaggedLines,
     keymap.of([
       { key: "Mod-Enter", run: () => { form.requestSubmit ? form.requestSubmit() : form.submit(); return true; } },
       ...defaultKeymap,
@@ -83,6 +105,9 @@ function enhance(textarea) {
     },
     value() {
       return view.state.doc.toString();
+    },
+    flagLines(lines) {
+      view.dispatch({ effects: setFlagged.of(lines) });
     },
   };
 }

@@ -103,11 +103,23 @@
     }
   });
 
+  // Tint the lines the feedback points at (failed checks and read errors).
+  function flagFeedbackLines() {
+    if (!window.apiArchitectEditor) return;
+    var refs = document.querySelectorAll("#feedback .check--failed .line-ref, #feedback .feedback__summary--error .line-ref");
+    var lines = Array.prototype.map.call(refs, function (ref) { return parseInt(ref.dataset.line, 10); });
+    window.apiArchitectEditor.flagLines(lines);
+  }
+
   // After htmx swaps new feedback in, move focus there so it is read out.
   document.addEventListener("htmx:afterSwap", function (event) {
     var feedback = document.getElementById("feedback");
-    if (feedback && event.detail.target && event.detail.target.id === "feedback") feedback.focus();
+    if (feedback && event.detail.target && event.detail.target.id === "feedback") {
+      feedback.focus();
+      flagFeedbackLines();
+    }
   });
+  window.addEventListener("load", flagFeedbackLines);
 
   // --- FAQ: opening /faq/#slug opens that answer.
   function openTarget() {

@@ -20,6 +20,8 @@ def test_submitting_swaps_in_feedback_and_a_line_reference_moves_the_editor(open
     feedback = page.locator("#feedback")
     expect(feedback).to_contain_text("We could not read your answer.")
     expect(page).to_have_url(re.compile(URL + "$"))  # htmx: no navigation
+    expect(page.locator(".cm-flagged-line")).to_have_count(1)  # the line the error names is tinted
+    assert "Location /v1/orders" in page.locator(".cm-flagged-line").inner_text()
     feedback.locator(".line-ref").click()
     expect(editor).to_be_focused()
     caret_line = page.evaluate("() => { const v = window.apiArchitectEditor.view; return v.state.doc.lineAt(v.state.selection.main.head).number; }")
