@@ -8,12 +8,15 @@ pick rules by name with their parameters.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 MAX_SNIPPET_BYTES = 64 * 1024
+INTERNAL_PROBLEM = "This check could not be completed on your answer because of a problem on our side; it has been logged."
+logger = logging.getLogger(__name__)
 
 
 class Params(BaseModel):
@@ -153,6 +156,9 @@ class Grader:
             return Grade("error", 0.0, error=exc.error)
         except RecursionError:
             return Grade("error", 0.0, error=SnippetError("The snippet is nested too deeply to read."))
+        except Exception:  # a bug of ours must never reach the learner as a traceback
+            logger.exception("grader %s failed to parse a snippet", self.kind)
+            return Grade("error", 0.0, error=SnippetError("Your answer could not be read because of a problem on our side; it has been logged."))
         results = []
         for check in checks:
             spec = self.rules[check.rule]
@@ -160,6 +166,9 @@ class Grader:
                 outcome = spec.method(self, artefact, check.params)
             except RecursionError:
                 outcome = Outcome(False, "The snippet is nested too deeply to check this.")
+            except Exception:
+                logger.exception("grader %s rule %s failed", self.kind, check.rule)
+                outcome = Outcome(False, INTERNAL_PROBLEM)
             results.append(CheckResult(check.id, outcome.passed, outcome.message,
                                        "" if outcome.passed else check.hint, check.teaches, outcome.line))
         passed = sum(result.passed for result in results)

@@ -271,8 +271,9 @@ def _example_problem(spec: Spec, schema: Any, sample: Any) -> str | None:
         resolved = _nullable_to_type_list(resolved)
     try:
         error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(resolved).iter_errors(sample))
-    except (jsonschema.exceptions.SchemaError, RecursionError, TypeError, ValueError):
-        return None
+    except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType, jsonschema.exceptions._WrappedReferencingError,
+            RecursionError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        return f"its schema is not valid JSON Schema, so the example cannot be checked ({type(exc).__name__})"
     if error is None:
         return None
     where = "/".join(str(part) for part in error.absolute_path)

@@ -121,3 +121,21 @@ def test_security_fails_an_operation_that_opts_out_and_can_require_bearer(grade)
     doc["components"]["securitySchemes"]["bearer"] = {"type": "apiKey", "in": "query", "name": "key"}
     message = grade("openapi", yaml.safe_dump(doc), {"id": "s", "rule": "security", "http_scheme": "bearer"}).result_for("s").message
     assert "Expected an HTTP 'bearer' security scheme" in message
+
+
+def test_an_example_under_an_invalid_schema_fails_with_a_reason_not_a_crash(grade):
+    broken = GOOD_YAML.replace("schema: {type: object, properties: {data: {type: array}}}", "schema: {type: bject}")
+    check = grade("openapi", broken, {"id": "e", "rule": "examples"}).result_for("e")
+    assert not check.passed and "not valid JSON Schema" in check.message
+
+
+def test_a_bug_in_a_rule_is_a_failed_check_with_a_plain_message_never_an_exception(grade, monkeypatch):
+    from course.exercises.grading import INTERNAL_PROBLEM, NoParams, Rule
+    from course.exercises.graders.openapi import OpenApiGrader
+
+    def explode(self, spec, params):
+        raise KeyError("boom")
+
+    monkeypatch.setitem(OpenApiGrader.rules, "valid", Rule("valid", NoParams, explode))
+    result = grade("openapi", GOOD_YAML, {"id": "v", "rule": "valid"})
+    assert result.result_for("v").message == INTERNAL_PROBLEM

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.exercises.grading import Grade, grader_for
+from course.exercises.grading import INTERNAL_PROBLEM, Grade, grader_for
 
 from .conftest import make_checks
 from .test_http_message import CREATED
@@ -55,8 +55,10 @@ def assert_is_grade(kind: str, snippet: str) -> None:
     assert 0.0 <= result.score <= 1.0
     if result.status == "error":
         assert result.error is not None and result.error.message and result.checks == ()
+        assert "problem on our side" not in result.error.message, snippet
     else:
         assert len(result.checks) == len(entries)
+        assert not any(check.message == INTERNAL_PROBLEM for check in result.checks), snippet
 
 
 @pytest.mark.parametrize("kind", sorted(CASES))
