@@ -91,3 +91,12 @@ def solution_show(request: HttpRequest, slug: str) -> HttpResponse:
                                           "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
                                           "refusal": "The reference solution opens after you pass, or after five attempts."}, status=403)
     return HttpResponseRedirect(reverse("exercises:detail", args=[exercise.slug]) + "#solution", status=303)
+
+
+def refusal_page(request: HttpRequest, slug: str, snippet: str, status: int, message: str) -> HttpResponse:
+    """The exercise page with `snippet` kept in the editor and `message` explaining why it was not graded."""
+    course, exercise, redirect = _exercise_or_404(slug)
+    if redirect:
+        return redirect
+    context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
+    return _refuse(request, context, snippet.replace("\r\n", "\n"), status, message)

@@ -105,8 +105,17 @@ def test_a_form_without_a_snippet_is_a_clear_400(client, exercise):
     assert response.status_code == 400 and "without a snippet" in html(response)
 
 
-def test_submitting_requires_csrf(exercise):
-    assert Client(enforce_csrf_checks=True).post(URL, {"snippet": RIGHT}).status_code == 403
+def test_submitting_requires_csrf_and_a_refused_answer_is_kept_in_the_editor(exercise):
+    response = Client(enforce_csrf_checks=True).post(URL, {"snippet": "HTTP/1.1 299 Keep me\n"})
+    assert response.status_code == 403
+    page = html(response)
+    assert "security token had expired" in page and ">HTTP/1.1 299 Keep me\n</textarea>" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_other_forms_without_csrf_get_a_styled_403(content):
+    response = Client(enforce_csrf_checks=True).post("/preferences/theme/", {"theme": "dark"})
+    assert response.status_code == 403 and "That form had expired" in html(response)
 
 
 def test_unknown_exercise_is_404_and_a_renamed_one_redirects(client, content, exercise):
