@@ -65,14 +65,14 @@ def _self_test(exercise) -> list[Problem]:
     grader = grader_for(exercise.kind)
     path = exercise.source.path
     problems = []
-    grade = grader.grade(exercise.solution.text, exercise.checks)
+    grade = grader.grade(exercise.solution.text, exercise.checks, support=exercise.support)
     if not grade.passed:
         problems.append(Problem(path, exercise.solution.line, "the reference solution does not pass: " + _why(grade)))
-    grade = grader.grade(exercise.starter.text, exercise.checks)
+    grade = grader.grade(exercise.starter.text, exercise.checks, support=exercise.support)
     if grade.passed:
         problems.append(Problem(path, exercise.starter.line, "the starter already passes every check; it should leave work to do"))
     for sample in exercise.wrong:
-        grade = grader.grade(sample.text, exercise.checks)
+        grade = grader.grade(sample.text, exercise.checks, support=exercise.support)
         if sample.fails == "error":
             if grade.status != "error":
                 problems.append(Problem(path, sample.line, f"this wrong answer should be unreadable (fails=error) but was {grade.status}"))

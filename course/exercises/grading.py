@@ -80,6 +80,7 @@ class Grade:
     score: float
     checks: tuple[CheckResult, ...] = ()
     error: SnippetError | None = None
+    output: str = ""  # what learner code printed (python-handler), capped
 
     @property
     def passed(self) -> bool:
@@ -99,6 +100,7 @@ class Grade:
                 {"id": c.id, "passed": c.passed, "message": c.message, "hint": c.hint, "teaches": c.teaches, "line": c.line}
                 for c in self.checks
             ],
+            "output": self.output,
         }
 
 
@@ -145,8 +147,11 @@ class Grader:
         """Read the snippet into the artefact the rules inspect; raise Unreadable."""
         raise NotImplementedError
 
-    def grade(self, snippet: str, checks: tuple[Check, ...]) -> Grade:
-        """Grade `snippet` against `checks`; never raises for any snippet."""
+    def grade(self, snippet: str, checks: tuple[Check, ...], *, support: str = "") -> Grade:
+        """Grade `snippet` against `checks`; never raises for any snippet.
+
+        `support` is the exercise's own helper code, for kinds that run code.
+        """
         problem = snippet_problem(snippet)
         if problem is not None:
             return Grade("error", 0.0, error=problem)

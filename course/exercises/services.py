@@ -55,7 +55,7 @@ def _save(session: SessionBase, exercise: Exercise, progress: Progress) -> None:
 
 def submission_grade(*, session: SessionBase, exercise: Exercise, snippet: str) -> tuple[Grade, Progress]:
     """Grade `snippet` for `exercise` and record the attempt in the session."""
-    grade = grader_for(exercise.kind).grade(snippet, exercise.checks)
+    grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
     before = progress_for(session=session, exercise=exercise)
     after = Progress(
         snippet=snippet,

@@ -44,7 +44,7 @@ from course.content.schema import SchemaProblem, validate
 from . import graders  # noqa: F401  (fills the grader registry)
 from .grading import Check, grader_for, kinds
 
-_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+#.-]*)[ \t]+(?P<role>starter|solution|wrong)\b(?P<rest>.*)$")
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+#.-]*)[ \t]+(?P<role>starter|solution|wrong|support)\b(?P<rest>.*)$")
 _CHECK_KEYS = {"id", "rule", "teaches", "hint"}
 
 
@@ -82,6 +82,7 @@ class Exercise:
     wrong: tuple[Sample, ...]
     aliases: tuple[str, ...]
     source: Source = field(repr=False, compare=False)
+    support: str = ""  # the exercise's helper code (python-handler: how to call the answer)
     check_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -131,6 +132,12 @@ def build_exercise(path: Path, text: str, front: FrontMatter, *, module: str, or
     starter = [s for role, s in samples if role == "starter"]
     solution = [s for role, s in samples if role == "solution"]
     wrong = [s for role, s in samples if role == "wrong"]
+    support = [s for role, s in samples if role == "support"]
+    if len(support) > 1:
+        problems.append(Problem(path, support[1].line, "an exercise has at most one support block"))
+    if getattr(grader, "needs_support", False) and not support:
+        problems.append(Problem(path, front.body_line, f"a {meta.kind} exercise needs a ```python support``` block "
+                                "defining run(answer, case)"))
     for role, found in (("starter", starter), ("solution", solution)):
         if len(found) != 1:
             problems.append(Problem(path, front.body_line, f"an exercise needs exactly one ```{grader.language} {role}``` block; found {len(found)}"))
@@ -145,7 +152,7 @@ def build_exercise(path: Path, text: str, front: FrontMatter, *, module: str, or
     exercise = Exercise(
         slug=slug, order=order, module=module, title=meta.title, kind=meta.kind, summary=meta.summary, hint=meta.hint,
         checks=tuple(checks), prompt=render(body, prefix="prompt-"), starter=starter[0], solution=solution[0],
-        wrong=tuple(wrong), aliases=tuple(meta.aliases), source=Source(path=path, text=text, body_line=front.body_line),
+        wrong=tuple(wrong), aliases=tuple(meta.aliases), support=support[0].text if support else "", source=Source(path=path, text=text, body_line=front.body_line),
         check_lines=tuple(lines),
     )
     problems += [Problem(path, front.body_line, message) for message in exercise.prompt.problems]

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from course.content.store import get_course
 
+from course.sandbox.pool import Busy
+
 from .grading import MAX_SNIPPET_BYTES
 from .ratelimit import rate_limit_hit
 from .services import draft_keep, progress_for, solution_reveal, submission_grade
@@ -62,7 +64,14 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
                            f"try again in {limit.retry_after} second{'s' if limit.retry_after != 1 else ''}.")
         response["Retry-After"] = str(limit.retry_after)
         return response
-    grade, progress = submission_grade(session=request.session, exercise=exercise, snippet=snippet)
+    try:
+        grade, progress = submission_grade(session=request.session, exercise=exercise, snippet=snippet)
+    except Busy as exc:
+        draft_keep(session=request.session, exercise=exercise, snippet=snippet)
+        response = _refuse(request, context, snippet, 503,
+                           f"Every Python sandbox is busy right now. Your answer is kept; try again in {exc.retry_after} seconds.")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
     return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": snippet,
                                       "just_graded": True})

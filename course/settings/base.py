@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "course.content",
     "course.catalogue",
     "course.exercises",
+    "course.sandbox",
     "course.preferences",
     "course.operations",
 ]
@@ -160,3 +161,12 @@ LOGGING = {
 # Exercise submissions per session per minute (429 with Retry-After beyond).
 SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
+# The Python sandbox (course/sandbox): an interpreter to confine (default:
+# the one running the site), warm sandboxes kept ready, jobs at once, and how
+# long a submission may wait for a slot before 503.
+SANDBOX_PYTHON = os.environ.get("SANDBOX_PYTHON", "")
+SANDBOX_WARM = int(os.environ.get("SANDBOX_WARM", "2"))
+SANDBOX_MAX_RUNNING = int(os.environ.get("SANDBOX_MAX_RUNNING", "4"))
+SANDBOX_QUEUE_SECONDS = float(os.environ.get("SANDBOX_QUEUE_SECONDS", "2"))
+SANDBOX_LIMITS: dict = {}

@@ -15,6 +15,7 @@ KIND_LABELS = {
     "route-table": "Route table",
     "openapi": "OpenAPI document",
     "json-document": "JSON document",
+    "python-handler": "Python function",
 }
 
 

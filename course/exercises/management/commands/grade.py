@@ -21,10 +21,12 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"no exercise with the slug '{exercise}'")
         text = sys.stdin.read() if snippet == "-" else Path(snippet).read_text(encoding="utf-8")
-        grade = grader_for(found.kind).grade(text, found.checks)
+        grade = grader_for(found.kind).grade(text, found.checks, support=found.support)
         self.stdout.write(f"{grade.status.upper()} (score {grade.score:.2f})")
         if grade.error:
             self.stdout.write(f"  error: {grade.error}")
+        if grade.output:
+            self.stdout.write("  printed:\n" + "\n".join("    " + line for line in grade.output.splitlines()))
         for result in grade.checks:
             self.stdout.write(f"  {'✓' if result.passed else '✗'} {result.id}: {result.message}")
             if result.hint:

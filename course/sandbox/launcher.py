@@ -1,0 +1,284 @@
+"""Start confined Python processes and talk to them. No Django here.
+
+Confinement, from well-kept parts:
+- bubblewrap (`bwrap`): new user, PID, network, IPC, UTS and mount
+  namespaces; a minimal read-only filesystem holding the system libraries,
+  the interpreter and its standard library only (site-packages masked); an
+  empty, size-limited tmpfs as the working directory; no environment;
+  all capabilities dropped; the sandbox dies with its parent.
+- `resource` limits and a seccomp filter (pyseccomp), set by the runner
+  inside the sandbox before it reads any learner code.
+- A wall-clock deadline here: past it the whole process group is killed.
+
+If any part cannot be set up, the sandbox never reports ready and nothing
+is run: there is no unconfined fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "runner.py"
+
+
+class SandboxUnavailable(RuntimeError):
+    """Confinement cannot be set up on this host; learner code must not run."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_seconds: int = 2
+    wall_seconds: float = 3.0
+    memory_bytes: int = 512 * 1024 * 1024
+    file_bytes: int = 1024 * 1024
+    open_files: int = 32
+    processes: int = 16
+    tmp_bytes: int = 4 * 1024 * 1024
+    output_bytes: int = 16 * 1024
+    result_bytes: int = 1024 * 1024
+
+    def for_runner(self) -> str:
+        return json.dumps({key: value for key, value in asdict(self).items()
+                           if key in ("cpu_seconds", "memory_bytes", "file_bytes", "open_files", "processes")})
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    executable: str
+    stdlib: str
+    libpython: str | None  # the shared libpython the binary loads, if any
+
+
+@lru_cache(maxsize=4)
+def interpreter(executable: str) -> Interpreter:
+    """Where an interpreter keeps its standard library and libpython (asked once)."""
+    probe = ("import json, sysconfig, sys; v = sysconfig.get_config_var; "
+             "print(json.dumps([sysconfig.get_paths()['stdlib'], v('Py_ENABLE_SHARED'), v('LIBDIR'), v('INSTSONAME')]))")
+    try:
+        out = subprocess.run([executable, "-I", "-S", "-c", probe], capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SandboxUnavailable(f"the sandbox interpreter {executable} cannot be started: {exc}") from None
+    stdlib, shared, libdir, soname = json.loads(out)
+    libpython = str(Path(libdir) / soname) if shared and libdir and soname and (Path(libdir) / soname).exists() else None
+    return Interpreter(str(Path(executable).resolve()), stdlib, libpython)
+
+
+@lru_cache(maxsize=1)
+def seccomp_module() -> str:
+    """The pyseccomp module file, bound read-only into every sandbox."""
+    try:
+        import pyseccomp
+    except (ImportError, OSError) as exc:  # OSError: libseccomp itself is missing
+        raise SandboxUnavailable(f"seccomp is not available ({exc}); install libseccomp2 and pyseccomp") from None
+    return str(Path(pyseccomp.__file__).resolve())
+
+
+def bwrap_path() -> str:
+    found = shutil.which("bwrap")
+    if not found:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed; apt-get install bubblewrap")
+    return found
+
+
+def command(python: Interpreter, limits: Limits, result_fd: int) -> list[str]:
+    """The bwrap command line that starts one confined runner."""
+    prefix = "/sandbox/python"
+    version_dir = Path(python.stdlib).name  # "python3.11"
+    args = [
+        bwrap_path(),
+        "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+        "--uid", "65534", "--gid", "65534",
+        "--ro-bind", "/usr/lib", "/usr/lib",
+        "--symlink", "usr/lib", "/lib",
+    ]
+    if Path("/usr/lib64").is_dir():
+        args += ["--ro-bind", "/usr/lib64", "/usr/lib64", "--symlink", "usr/lib64", "/lib64"]
+    # Only the standard library may be read: mask the places packages live.
+    for masked in ("/usr/lib/python3/dist-packages", f"/usr/lib/{version_dir}/dist-packages", f"/usr/lib/{version_dir}/site-packages"):
+        if Path(masked).is_dir():
+            args += ["--tmpfs", masked]
+    args += [
+        "--ro-bind", python.executable, f"{prefix}/bin/python3",
+        "--ro-bind", python.stdlib, f"{prefix}/lib/{version_dir}",
+        "--tmpfs", f"{prefix}/lib/{version_dir}/site-packages",
+    ]
+    if python.libpython:
+        args += ["--ro-bind", python.libpython, python.libpython]
+    args += [
+        "--ro-bind", str(RUNNER), "/sandbox/runner.py",
+        "--ro-bind", seccomp_module(), "/sandbox/lib/pyseccomp.py",
+        "--proc", "/proc", "--dev", "/dev",
+        "--size", str(limits.tmp_bytes), "--tmpfs", "/work",
+        "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+        "--chdir", "/work",
+        f"{prefix}/bin/python3", "-I", "-S", "-B", "/sandbox/runner.py", limits.for_runner(), str(result_fd),
+    ]
+    return args
+
+
+@dataclass
+class Outcome:
+    """What came back from one job, before anyone interprets it."""
+
+    status: str  # "ok", "timeout", "crashed" (killed by a signal or exited early), "bad-result"
+    result: dict | None = None
+    output: str = ""  # anything written straight to the process's stdout/stderr, capped
+    returncode: int | None = None
+    seconds: float = 0.0
+    detail: str = ""
+
+
+class Sandbox:
+    """One started, locked-down runner waiting for a job. Used once."""
+
+    def __init__(self, python: Interpreter, limits: Limits) -> None:
+        self.limits = limits
+        read_end, write_end = os.pipe()
+        self.result_fd = read_end
+        try:
+            # bwrap hands inherited descriptors on to the runner; it is told which one is the result pipe.
+            self.process = subprocess.Popen(
+                command(python, limits, write_end),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                pass_fds=(write_end,), start_new_session=True,
+            )
+        finally:
+            os.close(write_end)
+        self._buffer = b""
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Block until the runner has locked itself down, or raise SandboxUnavailable."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not _readable(self.result_fd, remaining):
+                break
+            chunk = os.read(self.result_fd, 4096)
+            if not chunk:
+                break
+            self._buffer += chunk
+        line, _, rest = self._buffer.partition(b"\n")
+        if line != b"ready":
+            output = self._drain_output()
+            self.kill()
+            raise SandboxUnavailable("the sandbox could not be set up: " + (output.strip()[-500:] or "it exited before it was ready"))
+        self._buffer = rest
+
+    def run(self, job: dict) -> Outcome:
+        """Send one job and collect the result; never longer than the wall-clock limit."""
+        started = time.monotonic()
+        deadline = started + self.limits.wall_seconds
+        try:
+            self.process.stdin.write(json.dumps(job).encode("utf-8"))
+            self.process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+        result = bytearray(self._buffer)
+        output = bytearray()
+        dropped = 0
+        streams = {self.result_fd: "result", self.process.stdout.fileno(): "output"}
+        selector = selectors.DefaultSelector()
+        for fd, name in streams.items():
+            selector.register(fd, selectors.EVENT_READ, name)
+        timed_out = too_big = False
+        try:
+            while selector.get_map():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    timed_out = True
+                    break
+                for key, _ in selector.select(remaining):
+                    chunk = os.read(key.fd, 65536)
+                    if not chunk:
+                        selector.unregister(key.fd)
+                    elif key.data == "result":
+                        result += chunk
+                        if len(result) > self.limits.result_bytes:
+                            too_big = True
+                            selector.unregister(key.fd)
+                    else:
+                        room = self.limits.output_bytes - len(output)
+                        output += chunk[:max(room, 0)]
+                        dropped += max(0, len(chunk) - max(room, 0))
+        finally:
+            selector.close()
+            self.kill()
+        seconds = time.monotonic() - started
+        text = output.decode("utf-8", "replace") + (f"\n… ({dropped:,} more bytes not shown)" if dropped else "")
+        code = self.process.returncode
+        if timed_out:
+            return Outcome("timeout", output=text, returncode=code, seconds=seconds)
+        if too_big:
+            return Outcome("bad-result", output=text, returncode=code, seconds=seconds, detail="the result was too large")
+        try:
+            parsed = json.loads(bytes(result).decode("utf-8"), parse_constant=_reject_constant,
+                                object_pairs_hook=_no_duplicate_keys)
+        except (ValueError, UnicodeDecodeError):
+            status = "crashed" if code != 0 or not result else "bad-result"
+            return Outcome(status, output=text, returncode=code, seconds=seconds, detail="no readable result")
+        if not isinstance(parsed, dict):
+            return Outcome("bad-result", output=text, returncode=code, seconds=seconds, detail="the result is not an object")
+        return Outcome("ok", parsed, text, code, seconds)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - the kernel owes us this
+            pass
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            os.close(self.result_fd)
+        except OSError:
+            pass
+        self.result_fd = -1
+
+    def _drain_output(self) -> str:
+        try:
+            if _readable(self.process.stdout.fileno(), 1.0):
+                return os.read(self.process.stdout.fileno(), 65536).decode("utf-8", "replace")
+        except OSError:
+            pass
+        return ""
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        return bool(selector.select(timeout))
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed")
+
+
+def _no_duplicate_keys(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def default_python() -> str:
+    return getattr(sys, "_base_executable", None) or sys.executable
