@@ -91,13 +91,14 @@ def bwrap_path() -> str:
     return found
 
 
-def command(python: Interpreter, limits: Limits, result_fd: int) -> list[str]:
+def command(python: Interpreter, limits: Limits, result_fd: int, info_fd: int) -> list[str]:
     """The bwrap command line that starts one confined runner."""
     prefix = "/sandbox/python"
     version_dir = Path(python.stdlib).name  # "python3.11"
     args = [
         bwrap_path(),
         "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+        "--info-fd", str(info_fd),
         "--uid", "65534", "--gid", "65534",
         "--ro-bind", "/usr/lib", "/usr/lib",
         "--symlink", "usr/lib", "/lib",
@@ -111,8 +112,10 @@ def command(python: Interpreter, limits: Limits, result_fd: int) -> list[str]:
     args += [
         "--ro-bind", python.executable, f"{prefix}/bin/python3",
         "--ro-bind", python.stdlib, f"{prefix}/lib/{version_dir}",
-        "--tmpfs", f"{prefix}/lib/{version_dir}/site-packages",
     ]
+    for packages in ("site-packages", "dist-packages"):
+        if (Path(python.stdlib) / packages).is_dir():
+            args += ["--tmpfs", f"{prefix}/lib/{version_dir}/{packages}"]
     if python.libpython:
         args += ["--ro-bind", python.libpython, python.libpython]
     args += [
@@ -145,16 +148,20 @@ class Sandbox:
     def __init__(self, python: Interpreter, limits: Limits) -> None:
         self.limits = limits
         read_end, write_end = os.pipe()
+        info_read, info_write = os.pipe()
         self.result_fd = read_end
+        self.child_pid: int | None = None  # the sandbox's PID-namespace init, as the host sees it
         try:
             # bwrap hands inherited descriptors on to the runner; it is told which one is the result pipe.
             self.process = subprocess.Popen(
-                command(python, limits, write_end),
+                command(python, limits, write_end, info_write),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                pass_fds=(write_end,), start_new_session=True,
+                pass_fds=(write_end, info_write), start_new_session=True,
             )
         finally:
             os.close(write_end)
+            os.close(info_write)
+        self._info_fd = info_read
         self._buffer = b""
 
     def wait_ready(self, timeout: float = 10.0) -> None:
@@ -168,6 +175,7 @@ class Sandbox:
             if not chunk:
                 break
             self._buffer += chunk
+        self._read_info()
         line, _, rest = self._buffer.partition(b"\n")
         if line != b"ready":
             output = self._drain_output()
@@ -231,7 +239,30 @@ class Sandbox:
             return Outcome("bad-result", output=text, returncode=code, seconds=seconds, detail="the result is not an object")
         return Outcome("ok", parsed, text, code, seconds)
 
+    def _read_info(self) -> None:
+        # bwrap reports the host PID of the sandbox's init before it runs the runner.
+        try:
+            if _readable(self._info_fd, 2.0):
+                info = json.loads(os.read(self._info_fd, 4096).decode() or "{}")
+                self.child_pid = int(info.get("child-pid")) if info.get("child-pid") else None
+        except (OSError, ValueError):
+            self.child_pid = None
+        finally:
+            os.close(self._info_fd)
+            self._info_fd = -1
+
     def kill(self) -> None:
+        """Kill the sandbox and everything in it, and wait until it is all gone."""
+        if self._info_fd != -1:
+            os.close(self._info_fd)
+            self._info_fd = -1
+        # Killing the namespace's init takes every process inside with it. Only
+        # while it is still our bwrap's child: a recycled PID is someone else's.
+        if self.child_pid and _parent_of(self.child_pid) == self.process.pid:
+            try:
+                os.kill(self.child_pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -241,6 +272,8 @@ class Sandbox:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - the kernel owes us this
             pass
+        if self.child_pid and _parent_of(self.child_pid) in (self.process.pid, 1, None):
+            _wait_gone(self.child_pid, timeout=2.0)
         for stream in (self.process.stdin, self.process.stdout):
             try:
                 stream.close()
@@ -259,6 +292,27 @@ class Sandbox:
         except OSError:
             pass
         return ""
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _wait_gone(pid: int, timeout: float) -> None:
+    """Wait (briefly) until `pid` has left the process table; it is not our child, so poll /proc."""
+    deadline = time.monotonic() + timeout
+    stat = Path("/proc") / str(pid) / "stat"
+    while time.monotonic() < deadline:
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.002)
 
 
 def _readable(fd: int, timeout: float) -> bool:

@@ -43,6 +43,7 @@ class Pool:
         self._pid = os.getpid()
         self._starting = 0
         self._starter = self._new_starter()
+        self._closed = False
 
     @staticmethod
     def _new_starter() -> ThreadPoolExecutor:
@@ -91,7 +92,11 @@ class Pool:
 
     def _start_one(self) -> None:
         try:
-            self._ready.put(self._start())
+            sandbox = self._start()
+            if self._closed:
+                sandbox.kill()
+            else:
+                self._ready.put(sandbox)
         except (SandboxUnavailable, OSError):
             logger.exception("could not start a warm sandbox")
         finally:
@@ -103,6 +108,9 @@ class Pool:
         self._refill()
 
     def close(self) -> None:
+        """Stop every warm sandbox, including ones still starting."""
+        self._closed = True
+        self._starter.shutdown(wait=True)
         while True:
             try:
                 self._ready.get_nowait().kill()
