@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.urls import include, path
 
+from course.operations.health import health
+
 urlpatterns = [
+    path("health", health, name="health"),
     path("", include("course.catalogue.urls")),
     path("exercises/", include("course.exercises.urls")),
     path("preferences/", include("course.preferences.urls")),

@@ -130,3 +130,67 @@ def test_learners_only_see_their_own_work(exercise):
     first.post(URL, {"snippet": "HTTP/1.1 299 Mine\n"})
     page = html(second.get(URL))
     assert "299 Mine" not in page and ">HTTP/1.1 200 OK\n</textarea>" in page
+
+
+PYTHON_EXERCISE = '''---
+title: Add one
+kind: python-handler
+checks:
+  - id: adds
+    rule: scenario
+    describe: adding one to 41
+    input: 41
+    expect: 42
+    teaches: /modules/first-module/#created
+---
+Write `handle(x)` returning x + 1.
+
+```python starter
+def handle(x):
+    return x
+```
+
+```python solution
+def handle(x):
+    return x + 1
+```
+
+```python wrong fails=adds
+def handle(x):
+    return x + 2
+```
+
+```python wrong fails=error
+def handle(x)
+```
+
+```python support
+def run(answer, case):
+    return answer.handle(case)
+```
+'''
+
+
+@pytest.fixture
+def python_exercise(content):
+    return content.write("exercises/first-module/02-add-one.md", PYTHON_EXERCISE)
+
+
+def test_a_python_answer_is_graded_in_the_sandbox_and_its_printout_shown(client, python_exercise):
+    page = html(client.post("/exercises/add-one/", {"snippet": "def handle(x):\n    print('x is', x)\n    return x + 1\n"}))
+    assert "All 1 checks pass." in page
+    assert "What your code printed" in page and "x is 41" in page
+
+
+def test_when_every_sandbox_is_busy_the_learner_gets_503_with_retry_after_and_keeps_the_answer(client, python_exercise, monkeypatch):
+    from course.sandbox import service
+    from course.sandbox.pool import Busy
+
+    def busy(job):
+        raise Busy("all sandboxes are busy")
+
+    monkeypatch.setattr(service, "run_job", busy)
+    response = client.post("/exercises/add-one/", {"snippet": "def handle(x):\n    return 0\n"})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    page = html(response)
+    assert "Every Python sandbox is busy" in page and "return 0" in page
