@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 PAGES = ["/", "/modules/", "/modules/api-fundamentals/", "/modules/system-design/", "/faq/", "/roadmap/",
-         "/exercises/created-response/", "/modules/no-such-module/"]
+         "/exercises/created-response/", "/exercises/idempotency-key-handler/", "/modules/no-such-module/"]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
