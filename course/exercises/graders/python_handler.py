@@ -111,8 +111,8 @@ class PythonHandlerGrader(Grader):
         load = result.get("load_error")
         if isinstance(load, dict):
             line = _last_line(load)
-            return Grade("error", 0.0, error=SnippetError(f"Your code raised {_exception(load)} while it was being loaded, "
-                                                          "before any scenario ran", line), output=printed)
+            return Grade("error", 0.0, error=SnippetError(f"Your code raised {_exception(load, where=False)} while it was being "
+                                                          "loaded, before any scenario ran", line), output=printed)
         results = result.get("results")
         if not isinstance(results, list) or len(results) != len(checks):
             return self._error("Your code's results could not be read (they do not match the scenarios).", printed)
@@ -171,16 +171,16 @@ def _last_line(error: dict) -> int | None:
     return None
 
 
-def _exception(error: dict) -> str:
+def _exception(error: dict, *, where: bool = True) -> str:
     kind = str(error.get("type", "an exception"))[:100]
     message = str(error.get("message", ""))[:300]
     frames = error.get("frames") if isinstance(error.get("frames"), list) else []
-    where = ""
-    if frames and isinstance(frames[-1], dict):
+    location = ""
+    if where and frames and isinstance(frames[-1], dict):
         last = frames[-1]
         code = str(last.get("code", "")).strip()
-        where = f" on line {_int(last.get('line'))}" + (f" (`{code[:120]}`)" if code else "")
-    return f"{kind}{': ' + message if message else ''}{where}"
+        location = f" on line {_int(last.get('line'))}" + (f" (`{code[:120]}`)" if code else "")
+    return f"{kind}{': ' + message if message else ''}{location}"
 
 
 def _cap(text: str) -> str:
