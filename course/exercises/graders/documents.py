@@ -218,10 +218,23 @@ def line_of_key(source: str, key: str, first_line: int = 1, *, after: int = 0) -
 
 
 def line_of_path(source: str, path: str, first_line: int = 1) -> int | None:
-    """Best effort: the line of the last key of `path`, finding each key after the one before it."""
+    """Best effort: the line of `path`, finding each key after the one before it.
+
+    An index ([2]) skips that many occurrences of the key that follows, so
+    `errors[1].pointer` lands on the second `pointer`, not the first.
+    """
     line = None
-    for key in re.findall(r"[A-Za-z_][\w-]*", path.removeprefix("$")):
+    skip = 0
+    for key, index in re.findall(r"([A-Za-z_][\w-]*)|\[(\d+)\]", path.removeprefix("$")):
+        if index:
+            skip = int(index)
+            continue
         found = line_of_key(source, key, first_line, after=line or 0)
+        for _ in range(skip):
+            if found is None:
+                break
+            found = line_of_key(source, key, first_line, after=found + 1)
+        skip = 0
         if found is None:
             break
         line = found

@@ -194,6 +194,7 @@ class HeaderListParams(Params):
     includes: list[str] = []
     excludes: list[str] = []
     any_of: list[str] = []  # at least one of these
+    case_sensitive: bool = False  # e.g. Access-Control-Allow-Methods: method names are case-sensitive
     because: str = ""
 
 
@@ -276,12 +277,13 @@ class HttpMessageGrader(Grader):
         headers = message.all_headers(p.name)
         if not headers:
             return Outcome(False, f"Expected {_a(label)} header listing {', '.join(p.includes)}{_because(p.because)}; found none.", message.start_line)
+        fold = (lambda text: text) if p.case_sensitive else (lambda text: text.lower())
         items = [item.strip() for header in headers for item in header.value.split(",") if item.strip()]
-        names = {item.split("=", 1)[0].strip().lower() for item in items} | {item.replace(" ", "").lower() for item in items}
+        names = {fold(item.split("=", 1)[0].strip()) for item in items} | {fold(item.replace(" ", "")) for item in items}
         line = headers[0].line
-        missing = [item for item in p.includes if item.replace(" ", "").lower() not in names]
-        extra = [item for item in p.excludes if item.replace(" ", "").lower() in names]
-        if p.any_of and not any(item.replace(" ", "").lower() in names for item in p.any_of):
+        missing = [item for item in p.includes if fold(item.replace(" ", "")) not in names]
+        extra = [item for item in p.excludes if fold(item.replace(" ", "")) in names]
+        if p.any_of and not any(fold(item.replace(" ", "")) in names for item in p.any_of):
             return Outcome(False, f"Expected {label} to include {' or '.join(p.any_of)}{_because(p.because)}; found '{', '.join(items)}' (line {line}).", line)
         if missing:
             return Outcome(False, f"Expected {label} to include {', '.join(missing)}{_because(p.because)}; found '{', '.join(items)}' (line {line}).", line)
@@ -369,7 +371,7 @@ def _shape(message: Message, check, what: str) -> Outcome:
         wanted, key = problems[0]
         line = (line_of_key(message.body, key, message.body_line) if key else None) or message.body_line
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return Outcome(False, f"Expected {wanted}{more}; line {line} does not have it.", line)
+        return Outcome(False, f"Expected {wanted}{more} (line {line}).", line)
     return Outcome(True, f"The body is {what}.", message.body_line)
 
 

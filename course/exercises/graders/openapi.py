@@ -106,7 +106,7 @@ class OpenApiGrader(Grader):
             return Outcome(False, f"The document could not be validated as OpenAPI: {exc.__class__.__name__}.", 1)
         if errors:
             first = errors[0]
-            where = "/".join(str(part) for part in getattr(first, "absolute_path", [])) or "the top level"
+            where = " › ".join(str(part) for part in getattr(first, "absolute_path", [])) or "the top level"
             keys = [str(part) for part in getattr(first, "absolute_path", [])]
             line = spec.line(*keys) if keys else 1
             more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""

@@ -28,8 +28,8 @@ PLURAL_WORDS = {"people", "children", "data", "media", "news", "series", "specie
 ACTIONS = [
     (re.compile(r"\b(delete|deletes|remove|removes|destroy|cancel a|erase)\b", re.I), {"DELETE"}, "deletes"),
     (re.compile(r"\b(replace|replaces|overwrite|overwrites)\b", re.I), {"PUT"}, "replaces"),
-    (re.compile(r"\b(update|updates|edit|edits|modify|modifies|change|changes|partially)\b", re.I), {"PATCH", "PUT"}, "updates"),
-    (re.compile(r"\b(create|creates|add|adds|register|registers|place|places|submit|submits|new)\b", re.I), {"POST", "PUT"}, "creates"),
+    (re.compile(r"\b(update|updates|edit|edits|modify|modifies|change|changes|set|sets|partially)\b", re.I), {"PATCH", "PUT"}, "updates"),
+    (re.compile(r"\b(create|creates|add|adds|register|registers|place|places|submit|submits)\b", re.I), {"POST", "PUT"}, "creates"),
     (re.compile(r"\b(list|lists|get|gets|fetch|fetches|read|reads|show|shows|retrieve|retrieves|view|views|search|searches|find|finds)\b", re.I), {"GET", "HEAD"}, "reads"),
 ]
 
@@ -167,12 +167,16 @@ class RouteTableGrader(Grader):
     def method_fits_action(self, routes: list[Route], p: NoParams) -> Outcome:
         """The method fits the action the description names (create → POST, delete → DELETE…)."""
         def test(route: Route) -> str | None:
-            for pattern, methods, verb in ACTIONS:
-                if pattern.search(route.description):
-                    if route.method not in methods:
-                        want = " or ".join(sorted(methods, key=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].index))
-                        return f"'{route.description}' {verb} something, which is {want}; found {route.method}"
-                    return None
+            # The action is the first action word in the description ("Change
+            # the quantity (add or remove units)" changes; it does not delete).
+            found = [(match.start(), methods, verb) for pattern, methods, verb in ACTIONS
+                     if (match := pattern.search(route.description))]
+            if not found:
+                return None
+            _, methods, verb = min(found, key=lambda item: item[0])
+            if route.method not in methods:
+                want = " or ".join(sorted(methods, key=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].index))
+                return f"'{route.description}' {verb} something, which is {want}; found {route.method}"
             return None
 
         return _first_failure(routes, test) or Outcome(True, "Each method fits the action its description names.")

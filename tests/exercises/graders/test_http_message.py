@@ -151,3 +151,16 @@ def test_json_absence_passes_when_there_is_no_json_body(grade):
 def test_json_line_follows_the_path_not_the_first_key_with_that_name(grade):
     result = grade("json-document", '{"meta": 1,\n "data": {\n  "id": "x"}}', {"id": "i", "rule": "json", "path": "data.id", "equals": "y"})
     assert result.result_for("i").line == 3
+
+
+def test_header_list_can_compare_case_sensitively_for_method_names(grade):
+    snippet = "HTTP/1.1 204 No Content\nAccess-Control-Allow-Methods: get, patch\n\n"
+    rule = {"id": "m", "rule": "header-list", "name": "Access-Control-Allow-Methods", "includes": ["PATCH"]}
+    assert grade("http-response", snippet, rule).passed
+    assert not grade("http-response", snippet, {**rule, "case_sensitive": True}).passed
+
+
+def test_json_line_numbers_follow_list_indexes(grade):
+    body = '{"errors": [\n  {"pointer": "/a"},\n  {"pointer": "/b"}\n]}'
+    result = grade("json-document", body, {"id": "p", "rule": "json", "path": "errors[1].pointer", "equals": "/c"})
+    assert result.result_for("p").line == 3

@@ -65,3 +65,10 @@ def test_required_routes_are_found_whatever_the_parameter_is_called(grade):
 def test_unreadable_tables_are_errors_with_lines(grade, snippet, fragment, line):
     result = grade("route-table", snippet, ALL_RULES[0])
     assert result.status == "error" and fragment in result.error.message and result.error.line == line
+
+
+def test_the_first_action_word_decides_the_method(grade):
+    rule = {"id": "fits", "rule": "method-fits-action"}
+    assert grade("route-table", "PATCH /v1/orders/{orderId}/items/{itemId}  Change the quantity (add or remove units)\n", rule).passed
+    assert grade("route-table", "PATCH /v1/orders/{orderId}/items/{itemId}  Set a new quantity\n", rule).passed
+    assert not grade("route-table", "POST /v1/orders/{orderId}  Remove the order (and add a note)\n", rule).passed
