@@ -149,3 +149,48 @@ def test_the_reference_still_passes_after_hostile_runs(run):
     run("import os\nos._exit(3)\n")
     outcome = run("def handle(x):\n    return x + 1\n", inputs=[1, 2])
     assert outcome.result["results"] == [{"ok": True, "value": 2}, {"ok": True, "value": 3}]
+
+
+def test_a_forbidden_system_call_through_another_abi_kills_the_process(run):
+    # x32 system call numbers are refused by seccomp's architecture check.
+    outcome = run("import ctypes\ndef handle(x):\n    return ctypes.CDLL(None).syscall(57 | 0x40000000)\n")
+    assert outcome.status == "crashed" and outcome.returncode in (159, -31)
+
+
+def test_raising_limits_and_ignoring_sigxcpu_does_not_buy_more_time(run):
+    error = error_of(run("import resource\ndef handle(x):\n    resource.setrlimit(resource.RLIMIT_CPU, (100, 100))\n"))
+    assert error["type"] in ("ValueError", "PermissionError")
+    started = time.monotonic()
+    outcome = run("import signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\ndef handle(x):\n    while True:\n        pass\n")
+    assert outcome.status in ("crashed", "timeout") and time.monotonic() - started < 4.5
+
+
+def test_sleeping_forever_is_stopped_at_the_wall_clock_limit(run):
+    started = time.monotonic()
+    assert run("import time\ndef handle(x):\n    time.sleep(60)\n").status == "timeout"
+    assert time.monotonic() - started < 4.5
+
+
+def test_many_concurrent_submissions_wait_or_get_busy_but_never_fail_the_rest(pool):
+    import threading
+
+    from course.sandbox.pool import Busy
+
+    pool.queue_seconds = 0.2
+    outcomes, busy = [], []
+
+    def submit():
+        try:
+            outcomes.append(pool.run({"code": "import time\ndef handle(x):\n    time.sleep(0.5)\n    return x\n",
+                                      "support": SUPPORT, "inputs": [7]}))
+        except Busy:
+            busy.append(1)
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert busy, "with 2 slots and a 0.2 s queue, some of 8 slow submissions must be told to come back"
+    assert outcomes and all(o.status == "ok" and o.result["results"] == [{"ok": True, "value": 7}] for o in outcomes)
+    assert len(outcomes) + len(busy) == 8

@@ -101,6 +101,10 @@ class PythonHandlerGrader(Grader):
                 return self._error(f"Your code used more than {limits.cpu_seconds} s of CPU time and was stopped — an infinite loop?", printed)
             if outcome.returncode == 0:
                 return self._error("Your code ended the process (os._exit or similar) before the scenarios finished.", printed)
+            if outcome.returncode in (159, -31):  # SIGSYS: the seccomp filter's answer to a forbidden system call
+                return self._error("Your code made a system call the sandbox does not allow, and was stopped.", printed)
+            if outcome.returncode in (139, -11, 134, -6):  # SIGSEGV, SIGABRT
+                return self._error("Your code crashed the Python interpreter (a recursion far too deep, or ctypes?).", printed)
             return self._error(f"Your code stopped the process before the scenarios finished (exit status {outcome.returncode}).", printed)
         if outcome.status != "ok":
             return self._error(f"Your code's results could not be read ({outcome.detail}).", printed)
