@@ -147,6 +147,10 @@ class Grader:
         """Read the snippet into the artefact the rules inspect; raise Unreadable."""
         raise NotImplementedError
 
+    def unreadable_for(self, artefact: Any, checks: tuple[Check, ...]) -> SnippetError | None:
+        """A part these checks need could not be read (e.g. a JSON body, when a rule reads it)."""
+        return None
+
     def grade(self, snippet: str, checks: tuple[Check, ...], *, support: str = "") -> Grade:
         """Grade `snippet` against `checks`; never raises for any snippet.
 
@@ -164,6 +168,9 @@ class Grader:
         except Exception:  # a bug of ours must never reach the learner as a traceback
             logger.exception("grader %s failed to parse a snippet", self.kind)
             return Grade("error", 0.0, error=SnippetError("Your answer could not be read because of a problem on our side; it has been logged."))
+        unreadable = self.unreadable_for(artefact, checks)
+        if unreadable is not None:
+            return Grade("error", 0.0, error=unreadable)
         results = []
         for check in checks:
             spec = self.rules[check.rule]

@@ -284,11 +284,14 @@ def problem_details_problems(document: Any, status: int | None = None) -> list[t
     kind = document.get("type", MISSING)
     if kind is not MISSING and (not isinstance(kind, str) or not kind):
         problems.append(("\"type\" to be a URI reference string (or left out, meaning about:blank)", "type"))
+    # RFC 9457 makes every member optional; we ask for title and status because
+    # people and clients rely on them (the message says so).
     if not isinstance(document.get("title"), str) or not document.get("title", "").strip():
-        problems.append(("a short human-readable \"title\" string", None))
+        problems.append(("a short human-readable \"title\" string (optional in RFC 9457, but people rely on it)", None))
     found_status = document.get("status", MISSING)
     if found_status is MISSING:
-        problems.append(("a \"status\" member repeating the HTTP status code as a number", None))
+        problems.append(("a \"status\" member repeating the HTTP status code as a number (optional in RFC 9457, but "
+                         "clients rely on it)", None))
     elif type_name(found_status) != "integer":
         problems.append((f"\"status\" as a JSON number, not {show(found_status)}", "status"))
     elif status is not None and found_status != status:

@@ -16,7 +16,9 @@ from typing import Any
 
 import h11
 
-from ..grading import Grader, NoParams, Outcome, Params, Unreadable, register, rule
+from ..grading import Grader, NoParams, Outcome, Params, SnippetError, Unreadable, register, rule
+
+JSON_RULES = {"json", "error-envelope", "field-details", "problem-details"}
 from .documents import (
     MISSING, JSON_TYPES, error_envelope_problems, field_details_problems, line_of_key, line_of_path, load_json,
     problem_details_problems, resolve, same_value, show, type_name,
@@ -54,6 +56,7 @@ class Message:
     body: str
     body_line: int | None
     json: Any = MISSING
+    json_error: SnippetError | None = None  # the body is labelled or looks like JSON but does not parse
     status: int | None = None
     reason: str = ""
     method: str = ""
@@ -142,8 +145,12 @@ def parse_message(snippet: str, *, response: bool) -> Message:
     # Parse the body as JSON when it says it is JSON, or says nothing and looks like it.
     if body and (media.endswith("json") or (not media and body.lstrip()[:1] in "{[")):
         json_text = "\n".join(body_lines[offset:])
-        value = load_json(json_text, first_line=body_line, what="JSON body")
-        message = replace(message, json=value)
+        try:
+            message = replace(message, json=load_json(json_text, first_line=body_line, what="JSON body"))
+        except Unreadable as exc:
+            # Only an error if a check reads the JSON (see unreadable_for); otherwise
+            # the checks on status and headers still say what is wrong.
+            message = replace(message, json_error=exc.error)
     return message
 
 
@@ -218,6 +225,12 @@ class JsonParams(Params):
     because: str = ""
 
 
+class BodyParams(Params):
+    matches: str
+    describe: str
+    because: str = ""
+
+
 class MethodParams(Params):
     expect: str | list[str]
     because: str = ""
@@ -244,6 +257,11 @@ class HttpMessageGrader(Grader):
 
     def parse(self, snippet: str) -> Message:
         return parse_message(snippet, response=self.response)
+
+    def unreadable_for(self, message: Message, checks) -> SnippetError | None:
+        if message.json_error is not None and any(check.rule in JSON_RULES for check in checks):
+            return message.json_error
+        return None
 
     @rule("header", params=HeaderParams)
     def header(self, message: Message, p: HeaderParams) -> Outcome:
@@ -320,6 +338,16 @@ class HttpMessageGrader(Grader):
             return Outcome(False, "Expected a body after the blank line that ends the headers; found none.", message.start_line)
         return Outcome(True, f"Body starts on line {message.body_line}.", message.body_line)
 
+    @rule("body-matches", params=BodyParams)
+    def body_matches(self, message: Message, p: BodyParams) -> Outcome:
+        """The body text matches a regular expression (multi-line), for bodies that are not JSON."""
+        if not message.body:
+            return Outcome(False, f"Expected a body with {p.describe}; found none.", message.start_line)
+        if not re.search(p.matches, message.body, re.MULTILINE):
+            return Outcome(False, f"Expected the body to be {p.describe}{_because(p.because)}; it is not (from line {message.body_line}).",
+                           message.body_line)
+        return Outcome(True, f"The body is {p.describe}.", message.body_line)
+
     @rule("json", params=JsonParams)
     def json(self, message: Message, p: JsonParams) -> Outcome:
         """The JSON body has a value at `path`, optionally of a type, equal to, one of, or matching a value."""
@@ -383,7 +411,9 @@ def json_path_outcome(document: Any, p: JsonParams, source: str, first_line: int
             return Outcome(False, f"Expected no {p.path}{_because(p.because)}; found {show(value)} (line {line}).", line)
         return Outcome(True, f"No {p.path}, as expected.")
     if value is MISSING:
-        return Outcome(False, f"Expected the JSON to have {p.path}{_because(p.because)}; found nothing there.", first_line)
+        blocked = _blocking_value(document, p.path)
+        found = f"{blocked[0]} is {show(blocked[1])}, not an object or list" if blocked else "found nothing there"
+        return Outcome(False, f"Expected the JSON to have {p.path}{_because(p.because)}; {found}.", first_line)
     if p.type is not None and type_name(value) != p.type and not (p.type == "number" and type_name(value) in ("integer", "number")):
         return Outcome(False, f"Expected {p.path} to be a JSON {p.type}{_because(p.because)}; found {type_name(value)} {show(value)} (line {line}).", line)
     if p.equals is not None and not same_value(p.equals, value):
@@ -395,6 +425,20 @@ def json_path_outcome(document: Any, p: JsonParams, source: str, first_line: int
         want = p.describe or f"a string matching {p.matches}"
         return Outcome(False, f"Expected {p.path} to be {want}{_because(p.because)}; found {show(value)} (line {line}).", line)
     return Outcome(True, f"{p.path} is {show(value)} (line {line}).", line)
+
+
+def _blocking_value(document: Any, path: str) -> tuple[str, Any] | None:
+    """The deepest existing prefix of `path` whose value is a scalar (so the path cannot go on)."""
+    parts = re.findall(r"[A-Za-z_][\w-]*|\[\d+\]", path.removeprefix("$"))
+    value, walked = document, ""
+    for part in parts:
+        if isinstance(value, dict) and not part.startswith("[") and part in value:
+            value, walked = value[part], f"{walked}.{part}" if walked else part
+        elif isinstance(value, list) and part.startswith("[") and int(part[1:-1]) < len(value):
+            value, walked = value[int(part[1:-1])], walked + part
+        else:
+            return (walked, value) if walked and not isinstance(value, (dict, list)) else None
+    return None
 
 
 def _canonical(name: str) -> str:
@@ -432,10 +476,15 @@ class HttpResponseGrader(HttpMessageGrader):
             if not p.min_seconds <= seconds <= p.max_seconds:
                 return Outcome(False, f"Expected Retry-After between {p.min_seconds} and {p.max_seconds} seconds; found {seconds} (line {header.line}).", header.line)
             return Outcome(True, f"Retry-After: {seconds} seconds (line {header.line}).", header.line)
+        # Senders must use the IMF-fixdate form (RFC 9110 §5.6.7): Sun, 06 Nov 1994 08:49:37 GMT
+        fixdate = re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT", value)
         try:
             parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
-            return Outcome(False, f"Expected Retry-After as whole seconds (e.g. 30) or an HTTP date; found '{value}' (line {header.line}).", header.line)
+            fixdate = None
+        if not fixdate:
+            return Outcome(False, f"Expected Retry-After as whole seconds (e.g. 30) or an HTTP date such as "
+                           f"'Sun, 01 Mar 2026 09:30:30 GMT'; found '{value}' (line {header.line}).", header.line)
         return Outcome(True, f"Retry-After is an HTTP date (line {header.line}).", header.line)
 
 

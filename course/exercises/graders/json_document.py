@@ -164,6 +164,8 @@ def schema_reason(error: jsonschema.ValidationError) -> str:
     if kind in ("enum", "const"):
         options = expected if kind == "enum" else [expected]
         return f"found {show(found)}, expected {' or '.join(show(option) for option in options)}"
+    if "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path:
+        return f"the member name {show(found)} is not allowed here"
     if kind in ("pattern", "format", "not"):
         return f"{show(found)} does not have the expected form"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
@@ -175,7 +177,7 @@ def schema_reason(error: jsonschema.ValidationError) -> str:
     if kind in ("minProperties", "maxProperties"):
         return f"it has {len(found)} member(s) ({kind} {expected})"
     if kind == "contains":
-        return "none of its items is the one expected"
+        return f"none of its items is the one expected (found {show(found, 120)})"
     if kind == "uniqueItems":
         return "its items repeat"
     if kind in ("anyOf", "oneOf", "allOf"):

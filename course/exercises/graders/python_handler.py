@@ -152,6 +152,9 @@ class PythonHandlerGrader(Grader):
             return Outcome(True, f"{_cap(p.describe)}: raised {p.raises}, as expected.", line)
         if error.get("type") == "MemoryError":
             return Outcome(False, f"{_cap(p.describe)}: your code ran out of memory (the limit is 512 MiB).", line)
+        if not error.get("frames"):
+            # Raised by the exercise's own support code, checking what the answer gave it.
+            return Outcome(False, f"{_cap(p.describe)}: {str(error.get('message', ''))[:300]}")
         want = f"expected {p.raises}" if p.raises else "expected it to return a value"
         return Outcome(False, f"{_cap(p.describe)}: {want}, but your code raised {_exception(error)}.", line)
 

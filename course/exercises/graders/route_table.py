@@ -144,6 +144,8 @@ class RouteTableGrader(Grader):
             for index, segment in enumerate(segments):
                 if is_param(segment) or re.fullmatch(r"v\d+", segment) or segment.lower() in allowed:
                     continue
+                if re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", segment)[0].lower() in VERBS:
+                    continue  # a verb, which nouns-not-verbs reports; "deletes" would be no better
                 followed_by_id = index + 1 < len(segments) and is_param(segments[index + 1])
                 last = index == len(segments) - 1
                 if (followed_by_id or (last and route.method in ("GET", "POST"))) and not _plural(segment):

@@ -164,3 +164,24 @@ def test_json_line_numbers_follow_list_indexes(grade):
     body = '{"errors": [\n  {"pointer": "/a"},\n  {"pointer": "/b"}\n]}'
     result = grade("json-document", body, {"id": "p", "rule": "json", "path": "errors[1].pointer", "equals": "/c"})
     assert result.result_for("p").line == 3
+
+
+def test_a_non_json_body_labelled_json_fails_the_label_not_everything_when_no_rule_reads_json(grade):
+    snippet = "HTTP/1.1 200 OK\nContent-Type: application/json\n\ndata: {\"token\": \"Hel\"}\n\n"
+    result = grade("http-response", snippet, {"id": "type", "rule": "content-type", "expect": "text/event-stream"},
+                   {"id": "framing", "rule": "body-matches", "matches": r"^data: ", "describe": "Server-Sent Events lines"})
+    assert result.status == "failed"
+    assert not result.result_for("type").passed and result.result_for("framing").passed
+    result = grade("http-response", snippet, {"id": "j", "rule": "json", "path": "token"})
+    assert result.status == "error" and "not valid JSON" in result.error.message
+
+
+def test_retry_after_dates_must_use_the_imf_fixdate_form(grade):
+    rule = {"id": "r", "rule": "retry-after"}
+    assert grade("http-response", "HTTP/1.1 503 Service Unavailable\nRetry-After: Sun, 01 Mar 2026 09:30:30 GMT\n\n", rule).passed
+    assert not grade("http-response", "HTTP/1.1 503 Service Unavailable\nRetry-After: 1 Mar 2026 09:30:30 +0100\n\n", rule).passed
+
+
+def test_a_json_path_blocked_by_a_plain_value_says_what_is_there(grade):
+    result = grade("json-document", '{"checks": {"database": "ok"}}', {"id": "d", "rule": "json", "path": "checks.database.status"})
+    assert 'checks.database is "ok", not an object or list' in result.result_for("d").message

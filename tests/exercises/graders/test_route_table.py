@@ -72,3 +72,9 @@ def test_the_first_action_word_decides_the_method(grade):
     assert grade("route-table", "PATCH /v1/orders/{orderId}/items/{itemId}  Change the quantity (add or remove units)\n", rule).passed
     assert grade("route-table", "PATCH /v1/orders/{orderId}/items/{itemId}  Set a new quantity\n", rule).passed
     assert not grade("route-table", "POST /v1/orders/{orderId}  Remove the order (and add a note)\n", rule).passed
+
+
+def test_a_verb_segment_is_reported_once_by_nouns_not_twice(grade):
+    snippet = "GET /v1/conversations/{conversationId}/delete  Delete it\n"
+    assert grade("route-table", snippet, {"id": "p", "rule": "plural-collections"}).passed
+    assert not grade("route-table", snippet, {"id": "n", "rule": "nouns-not-verbs"}).passed
