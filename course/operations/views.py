@@ -12,7 +12,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     # Keep this page free of anything that could fail again: no database, no
     # content store, no context processors.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    return HttpResponse(loader.get_template("500.html").render({"request_id": getattr(request, "request_id", "")}), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -54,10 +54,13 @@ INSTALLED_APPS = [
     "course.sandbox",
     "course.preferences",
     "course.operations",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "course.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "course.preferences.context_processors.preferences",
                 "course.content.context_processors.content_problems",
+                "course.operations.context_processors.request_context",
             ],
         },
     }
@@ -151,12 +155,34 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "course.operations.views.csrf_failure"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+from course.operations.logging import configure as configure_logging  # noqa: E402
+
+LOGGING = configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
+
+# Content-Security-Policy (django-csp): no inline scripts anywhere; styles only
+# from our files or with the per-request nonce (CodeMirror injects <style>).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [NONE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
 }
+if DEBUG:
+    # Django's debug pages use inline styles and scripts: only report while developing.
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # Exercise submissions per session per minute (429 with Retry-After beyond).
 SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))

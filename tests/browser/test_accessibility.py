@@ -17,7 +17,7 @@ def test_page_has_no_wcag_a_or_aa_violations(open_page, path, theme):
     page = open_page(path, color_scheme=theme, status=404 if "no-such" in path else 200)
     # Open every collapsible so hidden answers are checked too.
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    page.add_script_tag(content=AXE)
+    page.evaluate(AXE)  # through the debugger protocol: the page's CSP rightly refuses inline scripts
     result = page.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
     )
@@ -34,6 +34,6 @@ def test_exercise_feedback_has_no_wcag_a_or_aa_violations(open_page, theme):
     page = open_page("/exercises/created-response/", color_scheme=theme)
     page.get_by_role("button", name="Check my answer").click()
     page.locator(".checks").wait_for()
-    page.add_script_tag(content=AXE)
+    page.evaluate(AXE)  # through the debugger protocol: the page's CSP rightly refuses inline scripts
     result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})")
     assert [violation["id"] for violation in result["violations"]] == []

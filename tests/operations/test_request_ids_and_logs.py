@@ -1,0 +1,69 @@
+"""Every response carries a request id; every request writes one JSON log line without secrets."""
+
+import json
+import logging
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def access_lines():
+    """The JSON lines the site's own log handler writes, as the operator would see them."""
+    import io
+
+    root = logging.getLogger()
+    formatter = next(handler.formatter for handler in root.handlers if handler.formatter is not None)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+
+    def read() -> list[dict]:
+        entries = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+        return [entry for entry in entries if entry.get("event") == "request"]
+
+    yield read
+    root.removeHandler(handler)
+
+
+def test_a_request_id_is_generated_echoed_and_logged_once(client, content, access_lines):
+    response = client.get("/faq/?token=secret-value")
+    request_id = response["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    (line,) = access_lines()
+    assert line["request_id"] == request_id and line["method"] == "GET" and line["path"] == "/faq/"
+    assert line["status"] == 200 and isinstance(line["duration_ms"], float)
+    assert "secret-value" not in json.dumps(line)
+
+
+def test_a_well_formed_incoming_request_id_is_kept_and_a_malformed_one_replaced(client, content):
+    assert client.get("/", headers={"X-Request-ID": "edge-7f3a9c21"})["X-Request-ID"] == "edge-7f3a9c21"
+    replaced = client.get("/", headers={"X-Request-ID": "bad id\nwith newline"})["X-Request-ID"]
+    assert replaced != "bad id\nwith newline" and re.fullmatch(r"[0-9a-f]{32}", replaced)
+
+
+def test_error_pages_show_the_request_id(client, content, settings):
+    settings.DEBUG = False
+    response = client.get("/modules/nope/", headers={"X-Request-ID": "trace-12345678"})
+    assert response.status_code == 404 and "trace-12345678" in response.content.decode()
+
+
+def test_snippets_and_form_fields_never_reach_the_log(client, exercise, access_lines):
+    client.post("/exercises/answer-create/", {"snippet": "HTTP/1.1 200 OK\nX-Secret: hunter2\n"})
+    lines = access_lines()
+    assert lines and "hunter2" not in json.dumps(lines)
+
+
+def test_pages_carry_a_strict_content_security_policy_and_security_headers(client, content):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy)[1]
+    assert f'<meta name="csp-nonce" content="{nonce}">' in response.content.decode()
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
