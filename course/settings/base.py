@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "course.operations.middleware.RequestIdMiddleware",
+    "course.operations.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -154,6 +155,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "course.operations.views.csrf_failure"
+# Requests larger than this get 413 (snippets themselves stop at 64 KiB, with the text kept).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 from course.operations.logging import configure as configure_logging  # noqa: E402
 

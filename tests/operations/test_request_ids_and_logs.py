@@ -67,3 +67,12 @@ def test_pages_carry_a_strict_content_security_policy_and_security_headers(clien
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_bodies_over_the_limit_get_413_before_being_read(client, exercise):
+    huge = "x" * (300 * 1024)
+    response = client.post("/exercises/answer-create/", {"snippet": huge})
+    assert response.status_code == 413
+    assert "accepts at most 256.0\xa0KB" in response.content.decode()
+    response = client.post("/exercises/answer-create/", {"snippet": huge}, headers={"HX-Request": "true"})
+    assert response.status_code == 413 and response.content.decode().startswith('<section id="feedback"')
