@@ -1,0 +1,81 @@
+"""With REDIS_URL, several processes share one cache: a rate limit holds across them."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .conftest import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def start_server(tmp_path, redis_url: str, database: Path, name: str):
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": "shared-" + "k" * 40,
+           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": redis_url,
+           "STATIC_ROOT": str(tmp_path / "static"), "PORT": str(port), "WEB_CONCURRENCY": "1", "SANDBOX_WARM": "0",
+           "SUBMISSIONS_PER_MINUTE": "3"}
+    env.pop("DEBUG", None)
+    python = Path(sys.executable)
+    log = open(tmp_path / f"{name}.log", "w")
+    process = subprocess.Popen([str(python.parent / "gunicorn"), "-c", "gunicorn.conf.py", "course.wsgi"],
+                               cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/health", timeout=2)
+            return base, process
+        except OSError:
+            time.sleep(0.1)  # waiting for the port
+    process.kill()
+    pytest.fail(f"gunicorn {name} did not start")
+
+
+@pytest.fixture
+def two_servers(tmp_path, redis_url):
+    database = tmp_path / "db.sqlite3"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": "x" * 50,
+           "DATABASE_URL": f"sqlite:///{database}", "STATIC_ROOT": str(tmp_path / "static")}
+    env.pop("DEBUG", None)
+    for command in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=settings.BASE_DIR, env=env, check=True)
+    servers = [start_server(tmp_path, redis_url, database, name) for name in ("a", "b")]
+    yield [base for base, _ in servers]
+    for _, process in servers:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_a_rate_limit_counted_in_one_process_holds_in_another(two_servers):
+    first, second = two_servers
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{first}/exercises/created-response/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+    def submit(base: str) -> tuple[int, str | None]:
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "snippet": "HTTP/1.1 200 OK\n"}).encode()
+        request = urllib.request.Request(f"{base}/exercises/created-response/", data=data,
+                                         headers={"Referer": f"{base}/exercises/created-response/"})
+        try:
+            with opener.open(request, timeout=30) as response:
+                return response.status, None
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Retry-After")
+
+    # The session (cached_db) and the counter (Redis) are shared: the same learner on either process.
+    assert [submit(first)[0] for _ in range(3)] == [200, 200, 200]
+    status, retry_after = submit(second)
+    assert status == 429 and retry_after and 1 <= int(retry_after) <= 60
