@@ -32,3 +32,11 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    from tests.postgres import postgres_cluster
+
+    with postgres_cluster() as url:
+        yield url

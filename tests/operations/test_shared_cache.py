@@ -20,10 +20,10 @@ from .conftest import free_port
 pytestmark = pytest.mark.django_db
 
 
-def start_server(tmp_path, redis_url: str, database: Path, name: str):
+def start_server(tmp_path, redis_url: str, database_url: str, name: str):
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": "shared-" + "k" * 40,
-           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": redis_url,
+           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "STATIC_ROOT": str(tmp_path / "static"), "PORT": str(port), "WEB_CONCURRENCY": "1", "SANDBOX_WARM": "0",
            "SUBMISSIONS_PER_MINUTE": "3"}
     env.pop("DEBUG", None)
@@ -44,14 +44,14 @@ def start_server(tmp_path, redis_url: str, database: Path, name: str):
 
 
 @pytest.fixture
-def two_servers(tmp_path, redis_url):
-    database = tmp_path / "db.sqlite3"
+def two_servers(tmp_path, redis_url, postgres_url):
+    """Two gunicorn processes sharing one PostgreSQL and one Redis, as in production."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": "x" * 50,
-           "DATABASE_URL": f"sqlite:///{database}", "STATIC_ROOT": str(tmp_path / "static")}
+           "DATABASE_URL": postgres_url, "STATIC_ROOT": str(tmp_path / "static")}
     env.pop("DEBUG", None)
     for command in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=settings.BASE_DIR, env=env, check=True)
-    servers = [start_server(tmp_path, redis_url, database, name) for name in ("a", "b")]
+    servers = [start_server(tmp_path, redis_url, postgres_url, name) for name in ("a", "b")]
     yield [base for base, _ in servers]
     for _, process in servers:
         process.terminate()
@@ -75,7 +75,14 @@ def test_a_rate_limit_counted_in_one_process_holds_in_another(two_servers):
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("Retry-After")
 
-    # The session (cached_db) and the counter (Redis) are shared: the same learner on either process.
+    # The session (cached_db on PostgreSQL) and the counter (Redis) are shared: one learner on either process.
     assert [submit(first)[0] for _ in range(3)] == [200, 200, 200]
     status, retry_after = submit(second)
     assert status == 429 and retry_after and 1 <= int(retry_after) <= 60
+    # Work saved through one process is what the other shows.
+    page = opener.open(f"{second}/exercises/created-response/", timeout=10).read().decode()
+    assert "Expected 201 Created" in page and ">HTTP/1.1 200 OK\n</textarea>" in page
+    # Both serve the same course.
+    first_home = urllib.request.urlopen(f"{first}/health", timeout=10).read()
+    second_home = urllib.request.urlopen(f"{second}/health", timeout=10).read()
+    assert first_home == second_home
