@@ -69,3 +69,62 @@ class BodySizeLimitMiddleware:
             template = "includes/_too_large.html" if request.headers.get("HX-Request") else "413.html"
             return render(request, template, {"size": length, "limit": limit}, status=413)
         return self.get_response(request)
+
+
+ERROR_CODES = {
+    400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+    410: "gone", 413: "content_too_large", 415: "unsupported_media_type", 422: "validation_failed",
+    429: "rate_limited", 500: "internal_error", 502: "bad_gateway", 503: "unavailable", 504: "gateway_timeout",
+}
+
+
+def wants_json(request) -> bool:
+    """A client that asked for JSON (Accept) rather than a page."""
+    accept = request.headers.get("Accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+class JsonErrorsMiddleware:
+    """Errors for JSON clients in one shape: {"error": {"code", "message", "request_id"}}.
+
+    Pages answer browsers; a client that asked for JSON gets the same status
+    and headers (Allow, Retry-After…) with the envelope instead of HTML, and
+    never anything internal.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or not wants_json(request) or "json" in response.get("Content-Type", ""):
+            return response
+        from django.http import HttpResponse, JsonResponse
+        from http import HTTPStatus
+
+        status = response.status_code
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        envelope = JsonResponse(
+            {"error": {"code": ERROR_CODES.get(status, "error"), "message": _MESSAGES.get(status, phrase),
+                       "request_id": getattr(request, "request_id", "")}},
+            status=status,
+        )
+        for header in ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID", "Vary"):
+            if header in response:
+                envelope[header] = response[header]
+        return envelope
+
+
+_MESSAGES = {
+    400: "The request could not be understood.",
+    403: "This request is not allowed (a missing or expired CSRF token is the usual reason).",
+    404: "Nothing lives at this address.",
+    405: "This address does not accept that method; see the Allow header.",
+    413: "The request body is larger than this site accepts.",
+    429: "Too many requests; see the Retry-After header.",
+    500: "Something went wrong on our side; it has been logged.",
+    503: "The service is busy or unavailable; see the Retry-After header if present.",
+}

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "course.operations.middleware.RequestIdMiddleware",
+    "course.operations.middleware.JsonErrorsMiddleware",
     "course.operations.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -76,3 +76,33 @@ def test_bodies_over_the_limit_get_413_before_being_read(client, exercise):
     assert "accepts at most 256.0\xa0KB" in response.content.decode()
     response = client.post("/exercises/answer-create/", {"snippet": huge}, headers={"HX-Request": "true"})
     assert response.status_code == 413 and response.content.decode().startswith('<section id="feedback"')
+
+
+@pytest.mark.parametrize("method, path, status, code", [
+    ("get", "/modules/nope/", 404, "not_found"),
+    ("post", "/modules/api-fundamentals/", 405, "method_not_allowed"),
+])
+def test_json_clients_get_errors_in_one_envelope_with_the_request_id(client, content, settings, method, path, status, code):
+    settings.DEBUG = False
+    response = getattr(client, method)(path, headers={"Accept": "application/json", "X-Request-ID": "client-abc12345"})
+    assert response.status_code == status and response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["error"]["code"] == code and body["error"]["request_id"] == "client-abc12345" and body["error"]["message"]
+    if status == 405:
+        assert response["Allow"] == "GET, HEAD"
+
+
+def test_a_server_error_for_a_json_client_leaks_nothing(content, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.operations.test_error_pages"
+    response = Client(raise_request_exception=False).get("/boom/", headers={"Accept": "application/json"})
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"]["code"] == "internal_error" and "secret internal detail" not in response.content.decode()
+
+
+def test_browsers_still_get_pages(client, content):
+    response = client.get("/modules/nope/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 404 and "text/html" in response["Content-Type"]
