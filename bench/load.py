@@ -1,0 +1,152 @@
+"""Load test: the site under gunicorn (2 workers) on loopback, three kinds of request in one run.
+
+    .venv/bin/python bench/load.py [--seconds 10] [--clients 8]
+
+Starts gunicorn with production settings on a free loopback port (SQLite in
+a temp dir, static files collected), then for each target runs `--clients`
+keep-alive clients for `--seconds` and reports requests per second and
+p50/p95/p99 latency:
+  module page      GET /modules/api-fundamentals/
+  static file      GET the fingerprinted stylesheet
+  submission       POST an answer to an http-response exercise (graded in-process)
+Traffic goes only to 127.0.0.1; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(tmp: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": secrets.token_urlsafe(40),
+           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "STATIC_ROOT": str(tmp / "static"),
+           "PORT": str(port), "WEB_CONCURRENCY": "2", "THREADS": "4", "SUBMISSIONS_PER_MINUTE": "1000000", "LOG_LEVEL": "WARNING"}
+    env.pop("DEBUG", None)
+    python = Path(sys.executable)
+    for command in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
+        subprocess.run([str(python), "manage.py", *command], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen([str(python.parent / "gunicorn"), "-c", "gunicorn.conf.py", "course.wsgi"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+class Client:
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+
+def run(label: str, port: int, clients: int, seconds: float, make_request) -> None:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        client = Client(port)
+        send = make_request(client)
+        mine = []
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            status = send()
+            mine.append((time.perf_counter() - started) * 1000)
+            if status >= 400:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    values = sorted(latencies)
+    pct = lambda p: values[min(len(values) - 1, int(len(values) * p))]  # noqa: E731
+    print(f"{label:<13} {len(values) / elapsed:8.1f} req/s   p50 {statistics.median(values):6.1f} ms   "
+          f"p95 {pct(0.95):6.1f} ms   p99 {pct(0.99):6.1f} ms   errors {errors[0]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server, port = start(Path(tmp))
+        try:
+            probe = Client(port)
+            _, home = probe.request("GET", "/")
+            stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', home)[1].decode()
+
+            def page(client):
+                return lambda: client.request("GET", "/modules/api-fundamentals/")[0]
+
+            def static(client):
+                return lambda: client.request("GET", stylesheet, headers={"Accept-Encoding": "gzip"})[0]
+
+            def submission(client):
+                _, html = client.request("GET", "/exercises/created-response/")
+                token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1].decode()
+                body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "snippet": "HTTP/1.1 201 Created\nLocation: /v1/orders/ord_123\nContent-Type: application/json\n\n{\"id\": \"ord_123\"}\n"}).encode()
+                headers = {"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
+                           "Referer": f"http://127.0.0.1:{port}/exercises/created-response/"}
+                return lambda: client.request("POST", "/exercises/created-response/", body=body, headers=headers)[0]
+
+            print(f"gunicorn, 2 workers x 4 threads, {args.clients} clients, {args.seconds:g} s each")
+            run("module page", port, args.clients, args.seconds, page)
+            run("static file", port, args.clients, args.seconds, static)
+            run("submission", port, args.clients, args.seconds, submission)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
