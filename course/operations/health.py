@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -27,8 +29,15 @@ def health(request: HttpRequest) -> JsonResponse:
         checks["content"] = {"ok": bool(course.modules), "pages": course.page_count, "exercises": len(course.exercises)}
     except Exception as exc:
         checks["content"] = {"ok": False, "error": type(exc).__name__}
+    if settings.REDIS_URL:
+        try:
+            cache.set("health:ping", "pong", timeout=5)
+            checks["cache"] = {"ok": cache.get("health:ping") == "pong", "backend": "redis"}
+        except Exception as exc:  # an unreachable cache degrades rate limits and sessions, not reading
+            checks["cache"] = {"ok": False, "backend": "redis", "error": type(exc).__name__}
     python = availability()
     checks["python_grading"] = {"ok": python.available, **({"reason": python.reason} if not python.available else {})}
     healthy = checks["database"]["ok"] and checks["content"]["ok"]
-    status = "ok" if healthy and python.available else ("degraded" if healthy else "down")
+    degraded = not python.available or not checks.get("cache", {"ok": True})["ok"]
+    status = ("degraded" if degraded else "ok") if healthy else "down"
     return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "course.catalogue",
     "course.exercises",
     "course.sandbox",
+    "course.progress",
     "course.preferences",
     "course.operations",
     "csp",

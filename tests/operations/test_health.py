@@ -32,3 +32,13 @@ def test_health_is_503_when_the_content_is_missing(client, settings, tmp_path):
     settings.CONTENT_DIR = tmp_path / "nowhere"
     response = client.get("/health")
     assert response.status_code == 503 and response.json()["status"] == "down"
+
+
+def test_health_checks_the_shared_cache_when_one_is_configured(client, content, settings, redis_url):
+    settings.REDIS_URL = redis_url
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    body = client.get("/health").json()
+    assert body["checks"]["cache"] == {"ok": True, "backend": "redis"}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    body = client.get("/health").json()
+    assert body["checks"]["cache"]["ok"] is False and body["status"] == "degraded"
