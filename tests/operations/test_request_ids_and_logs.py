@@ -106,3 +106,11 @@ def test_a_server_error_for_a_json_client_leaks_nothing(content, settings):
 def test_browsers_still_get_pages(client, content):
     response = client.get("/modules/nope/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 404 and "text/html" in response["Content-Type"]
+
+
+def test_hsts_is_sent_over_https_when_enabled(client, content, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in client.get("/")  # never over plain HTTP
