@@ -76,3 +76,20 @@ def test_every_module_has_at_least_three_exercises_over_two_kinds(course):
 def test_every_real_exercise_page_renders(client, course):
     for exercise in course.exercises:
         assert client.get(exercise.url).status_code == 200, exercise.slug
+
+
+def test_every_module_is_written_in_full(course):
+    for module in course.modules:
+        assert module.is_published, module.slug
+        assert 5 <= len(module.objectives) <= 8, module.slug
+        assert 20 <= module.body.reading_minutes <= 40, (module.slug, module.body.reading_minutes)
+        full_groups = [g for g in module.body.tab_groups if g == ("typescript", "python", "php", "csharp")]
+        assert len(full_groups) >= 3, module.slug
+        assert module.body.html.count('class="admonition mistake"') >= 4, module.slug
+        assert "<svg" in module.body.html or 'class="flow"' in module.body.html, module.slug
+
+
+def test_every_exercise_teaches_link_names_a_section(course):
+    for exercise in course.exercises:
+        for check in exercise.checks:
+            assert "#" in check.teaches, (exercise.slug, check.id)

@@ -7,7 +7,8 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-PAGES = ["/", "/modules/", "/modules/api-fundamentals/", "/modules/system-design/", "/faq/", "/roadmap/",
+MODULES = sorted(path.stem.split("-", 1)[1] for path in (Path(__file__).resolve().parents[2] / "content" / "modules").glob("*.md"))
+PAGES = ["/", "/modules/", *[f"/modules/{slug}/" for slug in MODULES], "/faq/", "/roadmap/",
          "/exercises/created-response/", "/exercises/idempotency-key-handler/", "/modules/no-such-module/"]
 
 
