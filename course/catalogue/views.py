@@ -41,7 +41,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "previous": previous,
             "next": following,
             "faq_entries": course.faq_for_module(module.slug),
-            "exercises": exercise_rows(session=request.session, exercises=course.exercises_for_module(module.slug)),
+            "exercises": exercise_rows(request=request, exercises=course.exercises_for_module(module.slug)),
             "stages": course.stages_for_module(module.slug),
         },
     )

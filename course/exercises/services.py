@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Count, Q
+from django.http import HttpRequest
 
+from course.progress.learners import owned_by, owner_fields
 from course.progress.models import Attempt
 
 from .grading import Grade, grader_for
@@ -46,22 +47,23 @@ class Progress:
         return self.passed or self.revealed
 
 
-def _session_state(session: SessionBase, exercise: Exercise) -> dict:
-    return dict(session.get(SESSION_KEY, {}).get(exercise.slug, {}))
+def _session_state(request: HttpRequest, exercise: Exercise) -> dict:
+    return dict(request.session.get(SESSION_KEY, {}).get(exercise.slug, {}))
 
 
-def _session_state_save(session: SessionBase, exercise: Exercise, state: dict) -> None:
-    data = dict(session.get(SESSION_KEY, {}))
+def _session_state_save(request: HttpRequest, exercise: Exercise, state: dict) -> None:
+    data = dict(request.session.get(SESSION_KEY, {}))
     data[exercise.slug] = state
-    session[SESSION_KEY] = data
+    request.session[SESSION_KEY] = data
 
 
-def progress_for(*, session: SessionBase, exercise: Exercise) -> Progress:
+def progress_for(*, request: HttpRequest, exercise: Exercise) -> Progress:
     """What this learner has done on `exercise` so far (two queries at most)."""
-    state = _session_state(session, exercise)
-    if not session.session_key:
+    state = _session_state(request, exercise)
+    owner = owned_by(request)
+    if owner is None:
         return Progress(snippet=state.get("draft"), revealed=bool(state.get("revealed")))
-    attempts = Attempt.objects.filter(session_key=session.session_key, exercise=exercise.slug)
+    attempts = Attempt.objects.filter(owner, exercise=exercise.slug)
     counts = attempts.aggregate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
     last = attempts.values("snippet", "grade").first() if counts["total"] else None
     return Progress(
@@ -74,42 +76,41 @@ def progress_for(*, session: SessionBase, exercise: Exercise) -> Progress:
     )
 
 
-def submission_grade(*, session: SessionBase, exercise: Exercise, snippet: str) -> tuple[Grade, Progress]:
-    """Grade `snippet` for `exercise` and record the attempt."""
+def submission_grade(*, request: HttpRequest, exercise: Exercise, snippet: str) -> tuple[Grade, Progress]:
+    """Grade `snippet` for `exercise` and record the attempt as this learner's."""
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
-    if not session.session_key:
-        session.save()
-    Attempt.objects.create(session_key=session.session_key, exercise=exercise.slug, snippet=snippet,
+    Attempt.objects.create(**owner_fields(request), exercise=exercise.slug, snippet=snippet,
                            status=grade.status, score=grade.score, grade=grade.as_dict())
-    state = _session_state(session, exercise)
+    state = _session_state(request, exercise)
     if state.pop("draft", None) is not None:
-        _session_state_save(session, exercise, state)
-    return grade, replace(progress_for(session=session, exercise=exercise), snippet=snippet, grade=grade.as_dict())
+        _session_state_save(request, exercise, state)
+    return grade, replace(progress_for(request=request, exercise=exercise), snippet=snippet, grade=grade.as_dict())
 
 
-def solution_reveal(*, session: SessionBase, exercise: Exercise) -> Progress:
+def solution_reveal(*, request: HttpRequest, exercise: Exercise) -> Progress:
     """Show the reference solution to a learner who has tried enough times."""
-    progress = progress_for(session=session, exercise=exercise)
+    progress = progress_for(request=request, exercise=exercise)
     if progress.may_reveal_solution or progress.passed:
-        state = _session_state(session, exercise)
+        state = _session_state(request, exercise)
         state["revealed"] = True
-        _session_state_save(session, exercise, state)
+        _session_state_save(request, exercise, state)
         progress = replace(progress, revealed=True)
     return progress
 
 
-def draft_keep(*, session: SessionBase, exercise: Exercise, snippet: str) -> None:
+def draft_keep(*, request: HttpRequest, exercise: Exercise, snippet: str) -> None:
     """Keep a snippet that was not graded (too large, rate-limited, busy) so nothing is lost."""
-    state = _session_state(session, exercise)
+    state = _session_state(request, exercise)
     state["draft"] = snippet
-    _session_state_save(session, exercise, state)
+    _session_state_save(request, exercise, state)
 
 
-def exercise_rows(*, session: SessionBase, exercises: tuple[Exercise, ...]) -> list[tuple[Exercise, Progress]]:
+def exercise_rows(*, request: HttpRequest, exercises: tuple[Exercise, ...]) -> list[tuple[Exercise, Progress]]:
     """Each exercise with this learner's progress on it, for lists (one query)."""
-    if not session.session_key or not exercises:
+    owner = owned_by(request)
+    if owner is None or not exercises:
         return [(exercise, Progress()) for exercise in exercises]
-    rows = (Attempt.objects.filter(session_key=session.session_key, exercise__in=[e.slug for e in exercises])
+    rows = (Attempt.objects.filter(owner, exercise__in=[e.slug for e in exercises])
             .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed"))))
     counts = {row["exercise"]: row for row in rows}
     result = []

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from course.content.store import get_course
 
+from course.progress.learners import learner_key
 from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
@@ -41,7 +42,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect
     context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
     if request.method != "POST":
-        progress = progress_for(session=request.session, exercise=exercise)
+        progress = progress_for(request=request, exercise=exercise)
         return render(request, TEMPLATE, {**context, "progress": progress, "grade": progress.grade,
                                           "snippet": progress.snippet if progress.snippet is not None else exercise.starter.text})
     snippet = request.POST.get("snippet")
@@ -50,24 +51,23 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snippet = snippet.replace("\r\n", "\n")
     size = len(snippet.encode("utf-8", "surrogatepass"))
     if size > MAX_SNIPPET_BYTES:
-        draft_keep(session=request.session, exercise=exercise, snippet=snippet)
+        draft_keep(request=request, exercise=exercise, snippet=snippet)
         return _refuse(request, context, snippet, 413,
                        f"Your answer is {size:,} bytes; answers are limited to {MAX_SNIPPET_BYTES:,} bytes (64 KiB). "
                        "It is still in the editor: shorten it and submit again.")
-    if not request.session.session_key:
-        request.session.save()
-    limit = rate_limit_hit(key=f"submit:{request.session.session_key}", limit=settings.SUBMISSIONS_PER_MINUTE, window=60)
+    owner = f"user:{request.user.pk}" if request.user.is_authenticated else learner_key(request, create=True)
+    limit = rate_limit_hit(key=f"submit:{owner}", limit=settings.SUBMISSIONS_PER_MINUTE, window=60)
     if not limit.allowed:
-        draft_keep(session=request.session, exercise=exercise, snippet=snippet)
+        draft_keep(request=request, exercise=exercise, snippet=snippet)
         response = _refuse(request, context, snippet, 429,
                            f"That is more than {settings.SUBMISSIONS_PER_MINUTE} submissions in a minute. Your answer is kept; "
                            f"try again in {limit.retry_after} second{'s' if limit.retry_after != 1 else ''}.")
         response["Retry-After"] = str(limit.retry_after)
         return response
     try:
-        grade, progress = submission_grade(session=request.session, exercise=exercise, snippet=snippet)
+        grade, progress = submission_grade(request=request, exercise=exercise, snippet=snippet)
     except Busy as exc:
-        draft_keep(session=request.session, exercise=exercise, snippet=snippet)
+        draft_keep(request=request, exercise=exercise, snippet=snippet)
         response = _refuse(request, context, snippet, 503,
                            f"Every Python sandbox is busy right now. Your answer is kept; try again in {exc.retry_after} seconds.")
         response["Retry-After"] = str(exc.retry_after)
@@ -78,7 +78,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _refuse(request, context, snippet: str, status: int, message: str) -> HttpResponse:
-    progress = progress_for(session=request.session, exercise=context["exercise"])
+    progress = progress_for(request=request, exercise=context["exercise"])
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
     return render(request, template, {**context, "progress": progress, "grade": None, "snippet": snippet,
                                       "refusal": message}, status=status)
@@ -90,11 +90,11 @@ def solution_show(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect:
         return redirect
     if request.POST.get("confirm") != "yes":
-        progress = progress_for(session=request.session, exercise=exercise)
+        progress = progress_for(request=request, exercise=exercise)
         return render(request, TEMPLATE, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
                                           "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
                                           "refusal": "Tick the box to confirm you want to see the reference solution."}, status=400)
-    progress = solution_reveal(session=request.session, exercise=exercise)
+    progress = solution_reveal(request=request, exercise=exercise)
     if not progress.sees_solution:
         return render(request, TEMPLATE, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
                                           "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,

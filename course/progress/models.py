@@ -1,16 +1,19 @@
 """What learners do, kept as rows that are only ever added: no attempt is lost to a race."""
 
+from django.conf import settings
 from django.db import models
 
 
 class Attempt(models.Model):
     """One graded submission of one exercise.
 
-    Until accounts exist an attempt belongs to the learner's session (the
-    session key); the accounts work attaches them to a user on sign-up.
+    An attempt belongs to a learner: an account (`user`) once they have one,
+    or before that the anonymous learner key kept in their session. Signing
+    up or logging in moves the anonymous attempts to the account.
     """
 
-    session_key = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts")
+    learner_key = models.CharField(max_length=32, blank=True, default="")
     exercise = models.SlugField(max_length=120)
     snippet = models.TextField()
     status = models.CharField(max_length=10)  # passed, failed, error
@@ -19,7 +22,10 @@ class Attempt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["session_key", "exercise", "-created_at"], name="attempt_learner_exercise")]
+        indexes = [
+            models.Index(fields=["user", "exercise", "-created_at"], name="attempt_user_exercise"),
+            models.Index(fields=["learner_key", "exercise", "-created_at"], name="attempt_anon_exercise"),
+        ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
