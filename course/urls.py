@@ -7,6 +7,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("", include("course.catalogue.urls")),
     path("exercises/", include("course.exercises.urls")),
+    path("accounts/", include("course.accounts.urls")),
     path("preferences/", include("course.preferences.urls")),
 ]
 

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 MODULES = sorted(path.stem.split("-", 1)[1] for path in (Path(__file__).resolve().parents[2] / "content" / "modules").glob("*.md"))
-PAGES = ["/", "/modules/", *[f"/modules/{slug}/" for slug in MODULES], "/faq/", "/roadmap/",
+PAGES = ["/", "/modules/", *[f"/modules/{slug}/" for slug in MODULES], "/faq/", "/roadmap/", "/accounts/login/", "/accounts/signup/",
          "/exercises/created-response/", "/exercises/idempotency-key-handler/", "/modules/no-such-module/"]
 
 

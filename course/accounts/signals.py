@@ -1,0 +1,16 @@
+"""On log-in or sign-up, everything the learner did anonymously moves to the account."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from course.progress.learners import LEARNER_KEY
+from course.progress.models import Attempt
+
+
+@receiver(user_logged_in, dispatch_uid="attempts_follow_the_learner")
+def attempts_follow_the_learner(sender, request, user, **kwargs) -> None:
+    key = request.session.get(LEARNER_KEY) if request is not None else None
+    if key:
+        # Rows are only added, never merged into one another: nothing is lost, and
+        # progress (best score, passed) is read from all of them together.
+        Attempt.objects.filter(user__isnull=True, learner_key=key).update(user=user, learner_key="")
