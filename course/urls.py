@@ -5,6 +5,7 @@ from course.operations.health import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("", include("course.progress.urls")),
     path("", include("course.catalogue.urls")),
     path("exercises/", include("course.exercises.urls")),
     path("accounts/", include("course.accounts.urls")),

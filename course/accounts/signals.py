@@ -4,7 +4,9 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from course.progress.learners import LEARNER_KEY
-from course.progress.models import Attempt
+from django.db import IntegrityError, transaction
+
+from course.progress.models import Attempt, ModuleRead
 
 
 @receiver(user_logged_in, dispatch_uid="attempts_follow_the_learner")
@@ -14,3 +16,9 @@ def attempts_follow_the_learner(sender, request, user, **kwargs) -> None:
         # Rows are only added, never merged into one another: nothing is lost, and
         # progress (best score, passed) is read from all of them together.
         Attempt.objects.filter(user__isnull=True, learner_key=key).update(user=user, learner_key="")
+        for read in ModuleRead.objects.filter(user__isnull=True, learner_key=key):
+            try:
+                with transaction.atomic():
+                    ModuleRead.objects.filter(pk=read.pk).update(user=user, learner_key="")
+            except IntegrityError:  # the account had read it already
+                read.delete()

@@ -32,6 +32,8 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(renamed.url)
         raise Http404(f"No module with the slug “{slug}”.")
     previous, following = course.neighbours(module)
+    exercises, module_read = exercise_rows(request=request, exercises=course.exercises_for_module(module.slug),
+                                           read_module=module.slug)
     return render(
         request,
         "catalogue/module_detail.html",
@@ -41,7 +43,8 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "previous": previous,
             "next": following,
             "faq_entries": course.faq_for_module(module.slug),
-            "exercises": exercise_rows(request=request, exercises=course.exercises_for_module(module.slug)),
+            "exercises": exercises,
+            "module_read": module_read,
             "stages": course.stages_for_module(module.slug),
         },
     )

@@ -105,17 +105,34 @@ def draft_keep(*, request: HttpRequest, exercise: Exercise, snippet: str) -> Non
     _session_state_save(request, exercise, state)
 
 
-def exercise_rows(*, request: HttpRequest, exercises: tuple[Exercise, ...]) -> list[tuple[Exercise, Progress]]:
-    """Each exercise with this learner's progress on it, for lists (one query)."""
+def exercise_rows(*, request: HttpRequest, exercises: tuple[Exercise, ...],
+                  read_module: str = "") -> tuple[list[tuple[Exercise, Progress]], bool]:
+    """Each exercise with this learner's progress on it, and whether they marked `read_module` read.
+
+    One query: the per-exercise counts and the read mark come back together
+    (a UNION), so a module page stays within its query budget.
+    """
+    from django.db.models import IntegerField, Value
+
+    from course.progress.models import ModuleRead
+
     owner = owned_by(request)
-    if owner is None or not exercises:
-        return [(exercise, Progress()) for exercise in exercises]
-    rows = (Attempt.objects.filter(owner, exercise__in=[e.slug for e in exercises])
-            .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed"))))
-    counts = {row["exercise"]: row for row in rows}
+    if owner is None or not (exercises or read_module):
+        return [(exercise, Progress()) for exercise in exercises], False
+    counts_query = (Attempt.objects.filter(owner, exercise__in=[e.slug for e in exercises])
+                    .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
+                    .values_list("exercise", "total", "passed").order_by())
+    read_query = (ModuleRead.objects.filter(owner, module=read_module)
+                  .annotate(total=Value(-1, output_field=IntegerField()), passed=Value(0, output_field=IntegerField()))
+                  .values_list("module", "total", "passed").order_by())
+    counts, read = {}, False
+    for name, total, passed in counts_query.union(read_query, all=True):
+        if total == -1:
+            read = True
+        else:
+            counts[name] = (total, passed)
     result = []
     for exercise in exercises:
-        row = counts.get(exercise.slug)
-        result.append((exercise, Progress(attempts=row["total"], failures=row["total"] - row["passed"], passed=row["passed"] > 0)
-                       if row else Progress()))
-    return result
+        total, passed = counts.get(exercise.slug, (0, 0))
+        result.append((exercise, Progress(attempts=total, failures=total - passed, passed=passed > 0)))
+    return result, read

@@ -43,8 +43,17 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
     if request.method != "POST":
         progress = progress_for(request=request, exercise=exercise)
-        return render(request, TEMPLATE, {**context, "progress": progress, "grade": progress.grade,
-                                          "snippet": progress.snippet if progress.snippet is not None else exercise.starter.text})
+        snippet = progress.snippet if progress.snippet is not None else exercise.starter.text
+        grade = progress.grade
+        if "attempt" in request.GET:
+            # Open an old attempt in the editor: only one of this learner's own (404 otherwise).
+            from course.progress.services import attempt_for
+
+            old = attempt_for(request=request, attempt_id=_int(request.GET["attempt"])) if _int(request.GET["attempt"]) else None
+            if old is None or old.exercise != exercise.slug:
+                raise Http404("No such attempt of yours.")
+            snippet, grade = old.snippet, old.grade
+        return render(request, TEMPLATE, {**context, "progress": progress, "grade": grade, "snippet": snippet})
     snippet = request.POST.get("snippet")
     if snippet is None:
         return _refuse(request, context, "", 400, "The form arrived without a snippet. Please write your answer and submit again.")
@@ -75,6 +84,10 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
     return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": snippet,
                                       "just_graded": True})
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 def _refuse(request, context, snippet: str, status: int, message: str) -> HttpResponse:

@@ -30,3 +30,18 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} {self.status} {self.score:.2f}"
+
+
+class ModuleRead(models.Model):
+    """A learner marked a module as read (an explicit form; works without JavaScript)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="modules_read")
+    learner_key = models.CharField(max_length=32, blank=True, default="")
+    module = models.SlugField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], condition=models.Q(user__isnull=False), name="read_once_per_user"),
+            models.UniqueConstraint(fields=["learner_key", "module"], condition=models.Q(user__isnull=True), name="read_once_per_anonymous"),
+        ]

@@ -1,0 +1,155 @@
+"""Reading and changing a learner's progress. Every query is scoped to the learner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest
+
+from course.content.documents import Course
+
+from .learners import owned_by, owner_fields
+from .models import Attempt, ModuleRead
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: object
+    read: bool
+    passed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        parts = self.total + 1  # the exercises, and reading the module
+        done = self.passed + (1 if self.read else 0)
+        return round(100 * done / parts)
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    stage: object
+    percent: int
+    passed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    attempt: Attempt
+    gained: tuple[str, ...]  # checks that went ✗ → ✓ since the attempt before
+    lost: tuple[str, ...]  # checks that went ✓ → ✗
+
+
+def passed_exercises(request: HttpRequest) -> set[str]:
+    owner = owned_by(request)
+    if owner is None:
+        return set()
+    return set(Attempt.objects.filter(owner, status="passed").values_list("exercise", flat=True).distinct())
+
+
+def modules_read(request: HttpRequest) -> set[str]:
+    owner = owned_by(request)
+    return set(ModuleRead.objects.filter(owner).values_list("module", flat=True)) if owner is not None else set()
+
+
+def dashboard_for(*, request: HttpRequest, course: Course) -> dict:
+    """Progress per module and roadmap stage, where to continue, recent activity (four queries)."""
+    passed = passed_exercises(request)
+    read = modules_read(request)
+    modules = []
+    for module in course.modules:
+        slugs = [exercise.slug for exercise in course.exercises_for_module(module.slug)]
+        modules.append(ModuleProgress(module, module.slug in read, len(passed & set(slugs)), len(slugs)))
+    by_slug = {progress.module.slug: progress for progress in modules}
+    stages = []
+    for stage in course.stages:
+        parts = [by_slug[slug] for slug in stage.modules if slug in by_slug]
+        total = sum(p.total + 1 for p in parts)
+        done = sum(p.passed + (1 if p.read else 0) for p in parts)
+        stages.append(StageProgress(stage, round(100 * done / total) if total else 0,
+                                    sum(p.passed for p in parts), sum(p.total for p in parts)))
+    owner = owned_by(request)
+    recent = list(Attempt.objects.filter(owner).only("exercise", "status", "score", "created_at")[:10]) if owner is not None else []
+    return {"modules": modules, "stages": stages, "recent": recent,
+            "continue_to": _continue_to(course, passed, recent)}
+
+
+def _continue_to(course: Course, passed: set[str], recent: list[Attempt]):
+    """The exercise last worked on if not yet passed, else the first exercise not passed."""
+    if recent and recent[0].exercise not in passed and course.exercise(recent[0].exercise):
+        return course.exercise(recent[0].exercise)
+    return next((exercise for exercise in course.exercises if exercise.slug not in passed), None)
+
+
+def history_for(*, request: HttpRequest, exercise_slug: str) -> list[HistoryEntry]:
+    """This learner's attempts at one exercise, newest first, with the checks each one changed."""
+    owner = owned_by(request)
+    if owner is None:
+        return []
+    attempts = list(Attempt.objects.filter(owner, exercise=exercise_slug).order_by("created_at", "id"))
+    entries, previous = [], None
+    for attempt in attempts:
+        now = {c["id"]: c["passed"] for c in (attempt.grade or {}).get("checks", [])}
+        before = {c["id"]: c["passed"] for c in (previous.grade or {}).get("checks", [])} if previous else {}
+        gained = tuple(check for check, ok in now.items() if ok and before.get(check) is False)
+        lost = tuple(check for check, ok in now.items() if not ok and before.get(check) is True)
+        entries.append(HistoryEntry(attempt, gained, lost))
+        previous = attempt
+    return entries[::-1]
+
+
+def attempt_for(*, request: HttpRequest, attempt_id: int) -> Attempt | None:
+    """One of this learner's attempts, or None (also for someone else's)."""
+    owner = owned_by(request)
+    return Attempt.objects.filter(owner, pk=attempt_id).first() if owner is not None else None
+
+
+def module_read_by(*, request: HttpRequest, module_slug: str) -> bool:
+    owner = owned_by(request)
+    return owner is not None and ModuleRead.objects.filter(owner, module=module_slug).exists()
+
+
+def module_mark_read(*, request: HttpRequest, module_slug: str) -> None:
+    try:
+        with transaction.atomic():
+            ModuleRead.objects.create(**owner_fields(request), module=module_slug)
+    except IntegrityError:
+        pass  # already read: marking twice is idempotent
+
+
+def progress_reset(*, request: HttpRequest, course: Course, scope: str, target: str = "") -> int:
+    """Delete this learner's attempts (and reads) for one exercise, one module, or everything."""
+    owner = owned_by(request)
+    if owner is None:
+        return 0
+    attempts = Attempt.objects.filter(owner)
+    reads = ModuleRead.objects.filter(owner)
+    if scope == "exercise":
+        attempts = attempts.filter(exercise=target)
+        reads = reads.none()
+    elif scope == "module":
+        attempts = attempts.filter(exercise__in=[e.slug for e in course.exercises_for_module(target)])
+        reads = reads.filter(module=target)
+    elif scope != "all":
+        raise ValueError(scope)
+    reads.delete()
+    return attempts.delete()[0]
+
+
+def export_for(*, request: HttpRequest) -> dict:
+    """Everything stored about this learner, as plain JSON."""
+    owner = owned_by(request)
+    user = request.user if request.user.is_authenticated else None
+    attempts = Attempt.objects.filter(owner).order_by("created_at", "id") if owner is not None else []
+    reads = ModuleRead.objects.filter(owner).order_by("created_at") if owner is not None else []
+    return {
+        "account": {"username": user.get_username(), "email": user.email, "joined": user.date_joined.isoformat()} if user else None,
+        "attempts": [{"exercise": a.exercise, "submitted_at": a.created_at.isoformat(), "status": a.status, "score": a.score,
+                      "snippet": a.snippet, "checks": [{"id": c["id"], "passed": c["passed"], "message": c["message"]}
+                                                      for c in (a.grade or {}).get("checks", [])]} for a in attempts],
+        "modules_read": [{"module": r.module, "read_at": r.created_at.isoformat()} for r in reads],
+    }

@@ -1,0 +1,73 @@
+"""The learner's own pages: dashboard, attempt history, resets, export. Everything is scoped to them."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_http_methods, require_safe
+
+from course.content.store import get_course
+
+from . import services
+
+SCOPES = {"exercise": "this exercise", "module": "this module", "all": "everything"}
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    course = get_course()
+    return render(request, "progress/dashboard.html", {"course": course, **services.dashboard_for(request=request, course=course)})
+
+
+@require_safe
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_course()
+    exercise = course.exercise(slug)
+    if exercise is None:
+        raise Http404(f"No exercise with the slug “{slug}”.")
+    entries = services.history_for(request=request, exercise_slug=slug)
+    return render(request, "progress/history.html", {"exercise": exercise, "entries": entries,
+                                                     "module": course.module(exercise.module)})
+
+
+@require_POST
+def module_read(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_course()
+    module = course.module(slug)
+    if module is None:
+        raise Http404(f"No module with the slug “{slug}”.")
+    services.module_mark_read(request=request, module_slug=slug)
+    return HttpResponseRedirect(module.url + "#progress", status=303)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def reset(request: HttpRequest) -> HttpResponse:
+    course = get_course()
+    data = request.POST if request.method == "POST" else request.GET
+    scope, target = data.get("scope", ""), data.get("target", "")
+    if scope not in SCOPES or (scope == "exercise" and not course.exercise(target)) or (scope == "module" and not course.module(target)):
+        return render(request, "progress/reset.html", {"error": "Choose what to reset: an exercise, a module, or everything."}, status=400)
+    label = {"exercise": lambda: course.exercise(target).title, "module": lambda: course.module(target).title,
+             "all": lambda: "all your progress"}[scope]()
+    if request.method == "POST":
+        if data.get("confirm") != "yes":
+            return render(request, "progress/reset.html", {"scope": scope, "target": target, "label": label,
+                                                           "error": "Tick the box to confirm."}, status=400)
+        removed = services.progress_reset(request=request, course=course, scope=scope, target=target)
+        from django.contrib import messages
+
+        messages.success(request, f"Reset {label}: {removed} attempt{'s' if removed != 1 else ''} removed.")
+        return HttpResponseRedirect(reverse("progress:dashboard"), status=303)
+    return render(request, "progress/reset.html", {"scope": scope, "target": target, "label": label})
+
+
+@require_safe
+def export(request: HttpRequest) -> HttpResponse:
+    body = json.dumps(services.export_for(request=request), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="api-architect-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,90 @@
+"""The learner's own pages: dashboard, history, resets, export, marking a module read; each scoped to them."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from course.progress.models import Attempt
+
+pytestmark = pytest.mark.django_db
+
+URL = "/exercises/answer-create/"
+RIGHT = "HTTP/1.1 201 Created\nLocation: /v1/orders/7\n"
+HALF = "HTTP/1.1 201 Created\n"
+WRONG = "HTTP/1.1 200 OK\n"
+
+
+def test_the_history_shows_each_attempt_with_the_checks_it_changed(client, exercise):
+    for snippet in (WRONG, HALF, RIGHT):
+        client.post(URL, {"snippet": snippet})
+    html = client.get(URL + "history/").content.decode()
+    assert html.count("<tr>") == 4  # header + three attempts
+    assert "✗→✓ status" in html and "✗→✓ location" in html
+    assert html.index("✗→✓ location") < html.index("✗→✓ status")  # newest first
+
+
+def test_an_old_attempt_opens_in_the_editor_but_only_for_its_owner(client, exercise):
+    client.post(URL, {"snippet": WRONG})
+    client.post(URL, {"snippet": RIGHT})
+    first = Attempt.objects.order_by("id").first()
+    page = client.get(f"{URL}?attempt={first.pk}").content.decode()
+    assert ">HTTP/1.1 200 OK\n</textarea>" in page
+    assert Client().get(f"{URL}?attempt={first.pk}").status_code == 404
+    assert client.get(f"{URL}?attempt=999999").status_code == 404
+    assert client.get(f"{URL}?attempt=abc").status_code == 404
+
+
+def test_the_dashboard_shows_progress_continue_and_recent_activity_with_few_queries(client, exercise, django_assert_max_num_queries):
+    client.post(URL, {"snippet": WRONG})
+    client.get("/dashboard/")
+    with django_assert_max_num_queries(4):
+        html = client.get("/dashboard/").content.decode()
+    assert "Continue: Answer a create" in html
+    assert 'value="0"' in html and "0 of 1 exercises" in html
+    client.post(URL, {"snippet": RIGHT})
+    client.post("/modules/first-module/read/")
+    html = client.get("/dashboard/").content.decode()
+    assert 'aria-label="First module: 100% done"' in html
+    assert "answer-create</a> — passed" in html
+
+
+def test_marking_a_module_read_works_without_javascript_and_is_idempotent(client, content):
+    assert client.post("/modules/first-module/read/").status_code == 303
+    assert client.post("/modules/first-module/read/").status_code == 303
+    assert "You marked this module as read" in client.get("/modules/first-module/").content.decode()
+    assert client.post("/modules/nope/read/").status_code == 404
+
+
+def test_resets_need_confirmation_and_only_touch_the_learners_own_attempts(client, exercise):
+    other = Client()
+    other.post(URL, {"snippet": WRONG})
+    client.post(URL, {"snippet": WRONG})
+    assert "Yes, reset Answer a create" in client.get("/progress/reset/?scope=exercise&target=answer-create").content.decode()
+    assert client.post("/progress/reset/", {"scope": "exercise", "target": "answer-create"}).status_code == 400
+    response = client.post("/progress/reset/", {"scope": "exercise", "target": "answer-create", "confirm": "yes"})
+    assert response.status_code == 303
+    assert Attempt.objects.count() == 1  # the other learner's attempt is still there
+    assert client.post("/progress/reset/", {"scope": "nonsense", "confirm": "yes"}).status_code == 400
+
+
+def test_module_and_full_resets(client, exercise):
+    client.post(URL, {"snippet": WRONG})
+    client.post("/modules/first-module/read/")
+    client.post("/progress/reset/", {"scope": "module", "target": "first-module", "confirm": "yes"})
+    assert not Attempt.objects.exists()
+    assert "Mark this module as read" in client.get("/modules/first-module/").content.decode()
+    client.post(URL, {"snippet": WRONG})
+    client.post("/progress/reset/", {"scope": "all", "confirm": "yes"})
+    assert not Attempt.objects.exists()
+
+
+def test_export_is_a_json_download_of_everything_and_nothing_else(client, exercise):
+    Client().post(URL, {"snippet": "HTTP/1.1 299 Someone else\n"})
+    client.post(URL, {"snippet": WRONG})
+    response = client.get("/progress/export.json")
+    assert response["Content-Type"] == "application/json" and "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert [a["snippet"] for a in data["attempts"]] == [WRONG]
+    assert data["attempts"][0]["checks"][0]["id"] == "status"
+    assert "Someone else" not in response.content.decode()
