@@ -59,3 +59,20 @@ def postgres_cluster():
     finally:
         subprocess.run(_as_owner([shutil.which("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tests.postgres run -- COMMAND...`: run COMMAND with DATABASE_URL set to a fresh cluster."""
+    if len(argv) < 3 or argv[1] != "run" or "--" not in argv:
+        print("usage: python -m tests.postgres run -- COMMAND [ARGS...]", file=__import__("sys").stderr)
+        return 2
+    command = argv[argv.index("--") + 1 :]
+    with postgres_cluster() as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        return subprocess.run(command, env=env).returncode
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv))
