@@ -22,3 +22,15 @@ def attempts_follow_the_learner(sender, request, user, **kwargs) -> None:
                     ModuleRead.objects.filter(pk=read.pk).update(user=user, learner_key="")
             except IntegrityError:  # the account had read it already
                 read.delete()
+
+
+@receiver(user_logged_in, dispatch_uid="preferences_follow_the_learner")
+def preferences_follow_the_learner(sender, request, user, **kwargs) -> None:
+    """Bring the account's code language and theme into this browser's session."""
+    from .models import Preferences
+
+    if request is None:
+        return
+    preferences = Preferences.objects.filter(user=user).first()
+    if preferences is not None:
+        request.session["preferences"] = {"code_language": preferences.code_language, "theme": preferences.theme}

@@ -9,17 +9,27 @@ from django.views.decorators.http import require_safe
 
 from course.content.store import get_course
 from course.exercises.services import exercise_rows
+from course.progress.services import dashboard_for, passed_exercises
+
+
+def _module_progress(request: HttpRequest, course) -> dict[str, tuple[int, int]]:
+    """Passed and total exercises per module for this learner (one query; none for a new visitor)."""
+    passed = passed_exercises(request)
+    return {module.slug: (len(passed & {e.slug for e in course.exercises_for_module(module.slug)}),
+                          len(course.exercises_for_module(module.slug))) for module in course.modules}
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     course = get_course()
-    return render(request, "catalogue/home.html", {"course": course, "page": course.pages.get("home")})
+    return render(request, "catalogue/home.html", {"course": course, "page": course.pages.get("home"),
+                                                   "module_progress": _module_progress(request, course)})
 
 
 @require_safe
 def module_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/module_list.html", {"course": get_course()})
+    course = get_course()
+    return render(request, "catalogue/module_list.html", {"course": course, "module_progress": _module_progress(request, course)})
 
 
 @require_safe
@@ -69,4 +79,6 @@ def roadmap(request: HttpRequest) -> HttpResponse:
         )
         for stage in course.stages
     ]
-    return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages})
+    percent = {item.stage.slug: item.percent for item in dashboard_for(request=request, course=course)["stages"]}
+    return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages,
+                                                      "stage_percent": percent})

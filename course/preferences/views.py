@@ -31,6 +31,7 @@ def _remember(request: HttpRequest, cookie: str, value: str, allowed: dict, what
             {"what": what, "value": value, "allowed": allowed, "back": _next_url(request)},
             status=400,
         )
+    _remember_on_account(request, cookie, value)
     # 303 See Other: the POST is done; the browser fetches the page with GET.
     response = HttpResponseRedirect(_next_url(request), status=303)
     response.set_cookie(cookie, value, max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure())
@@ -45,3 +46,25 @@ def _next_url(request: HttpRequest) -> str:
     if _FRAGMENT.match(fragment):
         target = target.split("#", 1)[0] + "#" + fragment
     return target
+
+
+def _remember_on_account(request: HttpRequest, cookie: str, value: str) -> None:
+    if not request.user.is_authenticated:
+        return
+    from course.accounts.models import Preferences
+
+    field = "code_language" if cookie == LANGUAGE_COOKIE else "theme"
+    Preferences.objects.update_or_create(user=request.user, defaults={field: value})
+    saved = dict(request.session.get("preferences", {}))
+    saved[field] = value
+    request.session["preferences"] = saved
+
+
+@require_POST
+def sync(request: HttpRequest) -> HttpResponse:
+    """The page's JavaScript switched language or theme in place; keep it on the account too (204)."""
+    if request.POST.get("language") in CODE_LANGUAGES:
+        _remember_on_account(request, LANGUAGE_COOKIE, request.POST["language"])
+    if request.POST.get("theme") in THEMES:
+        _remember_on_account(request, THEME_COOKIE, request.POST["theme"])
+    return HttpResponse(status=204)

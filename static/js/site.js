@@ -8,6 +8,17 @@
   function setCookie(name, value) {
     var secure = location.protocol === "https:" ? "; Secure" : "";
     document.cookie = name + "=" + encodeURIComponent(value) + "; Path=/; Max-Age=" + YEAR + "; SameSite=Lax" + secure;
+    syncToAccount(name === "code_lang" ? "language" : name, value);
+  }
+
+  // Logged-in learners keep their choices on the account, so another browser gets them too.
+  function syncToAccount(field, value) {
+    var form = document.getElementById("code-lang-form");
+    if (!document.body.hasAttribute("data-signed-in") || !form || !window.fetch) return;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    body.append(field, value);
+    fetch("/preferences/sync/", { method: "POST", body: body, credentials: "same-origin" });
   }
 
   // --- Code tabs: WAI-ARIA tabs pattern, one language across the whole site.

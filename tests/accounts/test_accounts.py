@@ -114,3 +114,15 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
     from course.settings import base
 
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_code_language_and_theme_follow_the_learner_to_another_browser(content):
+    first = Client()
+    signup(first)
+    first.post("/preferences/code-language/", {"language": "php", "next": "/"})
+    first.post("/preferences/sync/", {"theme": "dark"})
+    second = Client()
+    second.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    html = second.get("/modules/first-module/").content.decode()
+    assert re.findall(r'aria-selected="true"[^>]*>([^<]+)<', html) == ["PHP"]
+    assert 'data-theme="dark"' in html

@@ -88,3 +88,11 @@ def test_export_is_a_json_download_of_everything_and_nothing_else(client, exerci
     assert [a["snippet"] for a in data["attempts"]] == [WRONG]
     assert data["attempts"][0]["checks"][0]["id"] == "status"
     assert "Someone else" not in response.content.decode()
+
+
+def test_home_module_list_and_roadmap_show_the_learners_progress(client, exercise):
+    client.post(URL, {"snippet": RIGHT})
+    for path in ("/", "/modules/"):
+        assert "✓ 1 of 1 exercises passed" in client.get(path).content.decode(), path
+    assert "% done" in client.get("/roadmap/").content.decode()
+    assert "exercises passed" not in Client().get("/").content.decode()

@@ -10,3 +10,8 @@ def body(context, rendered) -> str:
     request = context.get("request")
     language = getattr(request, "code_language", None)
     return mark_safe(rendered.for_language(language))  # rendered from our own content/, not user input
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key) if mapping else None
