@@ -106,8 +106,8 @@ def draft_keep(*, request: HttpRequest, exercise: Exercise, snippet: str) -> Non
 
 
 def exercise_rows(*, request: HttpRequest, exercises: tuple[Exercise, ...],
-                  read_module: str = "") -> tuple[list[tuple[Exercise, Progress]], bool]:
-    """Each exercise with this learner's progress on it, and whether they marked `read_module` read.
+                  read_module: str = "") -> tuple[list[tuple[Exercise, Progress]], set[str]]:
+    """Each exercise with this learner's progress on it, and the sections of `read_module` they marked read.
 
     One query: the per-exercise counts and the read mark come back together
     (a UNION), so a module page stays within its query budget.
@@ -118,17 +118,17 @@ def exercise_rows(*, request: HttpRequest, exercises: tuple[Exercise, ...],
 
     owner = owned_by(request)
     if owner is None or not (exercises or read_module):
-        return [(exercise, Progress()) for exercise in exercises], False
+        return [(exercise, Progress()) for exercise in exercises], set()
     counts_query = (Attempt.objects.filter(owner, exercise__in=[e.slug for e in exercises])
                     .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
                     .values_list("exercise", "total", "passed").order_by())
     read_query = (ModuleRead.objects.filter(owner, module=read_module)
                   .annotate(total=Value(-1, output_field=IntegerField()), passed=Value(0, output_field=IntegerField()))
-                  .values_list("module", "total", "passed").order_by())
-    counts, read = {}, False
+                  .values_list("section", "total", "passed").order_by())
+    counts, read = {}, set()
     for name, total, passed in counts_query.union(read_query, all=True):
         if total == -1:
-            read = True
+            read.add(name)
         else:
             counts[name] = (total, passed)
     result = []

@@ -33,15 +33,18 @@ class Attempt(models.Model):
 
 
 class ModuleRead(models.Model):
-    """A learner marked a module as read (an explicit form; works without JavaScript)."""
+    """A learner marked a section of a module as read (an explicit form; works without JavaScript)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="modules_read")
     learner_key = models.CharField(max_length=32, blank=True, default="")
     module = models.SlugField(max_length=120)
+    section = models.CharField(max_length=120)  # a top-level heading's anchor
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "module"], condition=models.Q(user__isnull=False), name="read_once_per_user"),
-            models.UniqueConstraint(fields=["learner_key", "module"], condition=models.Q(user__isnull=True), name="read_once_per_anonymous"),
+            models.UniqueConstraint(fields=["user", "module", "section"], condition=models.Q(user__isnull=False),
+                                    name="read_once_per_user"),
+            models.UniqueConstraint(fields=["learner_key", "module", "section"], condition=models.Q(user__isnull=True),
+                                    name="read_once_per_anonymous"),
         ]

@@ -18,15 +18,19 @@ from .models import Attempt, ModuleRead
 @dataclass(frozen=True)
 class ModuleProgress:
     module: object
-    read: bool
+    sections_read: int
+    sections: int
     passed: int
     total: int
 
     @property
     def percent(self) -> int:
-        parts = self.total + 1  # the exercises, and reading the module
-        done = self.passed + (1 if self.read else 0)
-        return round(100 * done / parts)
+        parts = self.total + self.sections  # its exercises, and reading each section
+        return round(100 * (self.passed + self.sections_read) / parts) if parts else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.passed == self.total and self.sections_read == self.sections
 
 
 @dataclass(frozen=True)
@@ -51,25 +55,37 @@ def passed_exercises(request: HttpRequest) -> set[str]:
     return set(Attempt.objects.filter(owner, status="passed").values_list("exercise", flat=True).distinct())
 
 
-def modules_read(request: HttpRequest) -> set[str]:
+def sections_read(request: HttpRequest) -> dict[str, set[str]]:
+    """Module slug → anchors of the sections this learner marked read."""
     owner = owned_by(request)
-    return set(ModuleRead.objects.filter(owner).values_list("module", flat=True)) if owner is not None else set()
+    read: dict[str, set[str]] = {}
+    if owner is not None:
+        for module, section in ModuleRead.objects.filter(owner).values_list("module", "section"):
+            read.setdefault(module, set()).add(section)
+    return read
+
+
+def module_sections(module) -> list[str]:
+    """The anchors of a module's top-level sections (what a learner marks read)."""
+    return [heading.id for heading in module.body.toc] if module.is_published else []
 
 
 def dashboard_for(*, request: HttpRequest, course: Course) -> dict:
     """Progress per module and roadmap stage, where to continue, recent activity (four queries)."""
     passed = passed_exercises(request)
-    read = modules_read(request)
+    read = sections_read(request)
     modules = []
     for module in course.modules:
         slugs = [exercise.slug for exercise in course.exercises_for_module(module.slug)]
-        modules.append(ModuleProgress(module, module.slug in read, len(passed & set(slugs)), len(slugs)))
+        sections = module_sections(module)
+        modules.append(ModuleProgress(module, len(read.get(module.slug, set()) & set(sections)), len(sections),
+                                      len(passed & set(slugs)), len(slugs)))
     by_slug = {progress.module.slug: progress for progress in modules}
     stages = []
     for stage in course.stages:
         parts = [by_slug[slug] for slug in stage.modules if slug in by_slug]
-        total = sum(p.total + 1 for p in parts)
-        done = sum(p.passed + (1 if p.read else 0) for p in parts)
+        total = sum(p.total + p.sections for p in parts)
+        done = sum(p.passed + p.sections_read for p in parts)
         stages.append(StageProgress(stage, round(100 * done / total) if total else 0,
                                     sum(p.passed for p in parts), sum(p.total for p in parts)))
     owner = owned_by(request)
@@ -108,17 +124,15 @@ def attempt_for(*, request: HttpRequest, attempt_id: int) -> Attempt | None:
     return Attempt.objects.filter(owner, pk=attempt_id).first() if owner is not None else None
 
 
-def module_read_by(*, request: HttpRequest, module_slug: str) -> bool:
-    owner = owned_by(request)
-    return owner is not None and ModuleRead.objects.filter(owner, module=module_slug).exists()
-
-
-def module_mark_read(*, request: HttpRequest, module_slug: str) -> None:
-    try:
-        with transaction.atomic():
-            ModuleRead.objects.create(**owner_fields(request), module=module_slug)
-    except IntegrityError:
-        pass  # already read: marking twice is idempotent
+def section_mark_read(*, request: HttpRequest, module_slug: str, sections: list[str]) -> None:
+    """Mark sections read; marking one twice changes nothing."""
+    fields = owner_fields(request)
+    for section in sections:
+        try:
+            with transaction.atomic():
+                ModuleRead.objects.create(**fields, module=module_slug, section=section)
+        except IntegrityError:
+            pass
 
 
 def progress_reset(*, request: HttpRequest, course: Course, scope: str, target: str = "") -> int:
@@ -151,5 +165,5 @@ def export_for(*, request: HttpRequest) -> dict:
         "attempts": [{"exercise": a.exercise, "submitted_at": a.created_at.isoformat(), "status": a.status, "score": a.score,
                       "snippet": a.snippet, "checks": [{"id": c["id"], "passed": c["passed"], "message": c["message"]}
                                                       for c in (a.grade or {}).get("checks", [])]} for a in attempts],
-        "modules_read": [{"module": r.module, "read_at": r.created_at.isoformat()} for r in reads],
+        "sections_read": [{"module": r.module, "section": r.section, "read_at": r.created_at.isoformat()} for r in reads],
     }

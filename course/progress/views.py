@@ -35,12 +35,18 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def module_read(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark one section (?section=<anchor>) or every section (?section=all) of a module as read."""
     course = get_course()
     module = course.module(slug)
     if module is None:
         raise Http404(f"No module with the slug “{slug}”.")
-    services.module_mark_read(request=request, module_slug=slug)
-    return HttpResponseRedirect(module.url + "#progress", status=303)
+    sections = services.module_sections(module)
+    wanted = request.POST.get("section", "")
+    chosen = sections if wanted == "all" else [wanted] if wanted in sections else None
+    if chosen is None:
+        return render(request, "progress/reset.html", {"error": "That section is not part of this module."}, status=400)
+    services.section_mark_read(request=request, module_slug=slug, sections=chosen)
+    return HttpResponseRedirect(module.url + ("#progress" if wanted == "all" else f"#{wanted}"), status=303)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

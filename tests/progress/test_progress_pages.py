@@ -43,17 +43,22 @@ def test_the_dashboard_shows_progress_continue_and_recent_activity_with_few_quer
     assert "Continue: Answer a create" in html
     assert 'value="0"' in html and "0 of 1 exercises" in html
     client.post(URL, {"snippet": RIGHT})
-    client.post("/modules/first-module/read/")
+    client.post("/modules/first-module/read/", {"section": "all"})
     html = client.get("/dashboard/").content.decode()
     assert 'aria-label="First module: 100% done"' in html
     assert "answer-create</a> — passed" in html
 
 
-def test_marking_a_module_read_works_without_javascript_and_is_idempotent(client, content):
-    assert client.post("/modules/first-module/read/").status_code == 303
-    assert client.post("/modules/first-module/read/").status_code == 303
-    assert "You marked this module as read" in client.get("/modules/first-module/").content.decode()
-    assert client.post("/modules/nope/read/").status_code == 404
+def test_sections_are_marked_read_one_by_one_or_all_at_once_without_javascript(client, content):
+    response = client.post("/modules/first-module/read/", {"section": "resources"})
+    assert response.status_code == 303 and response["Location"] == "/modules/first-module/#resources"
+    assert client.post("/modules/first-module/read/", {"section": "resources"}).status_code == 303  # idempotent
+    html = client.get("/modules/first-module/").content.decode()
+    assert "1 of 3 sections read" in html and 'aria-label="Mark “Status codes” as read"' in html
+    client.post("/modules/first-module/read/", {"section": "all"})
+    assert "You have read every section of this module" in client.get("/modules/first-module/").content.decode()
+    assert client.post("/modules/first-module/read/", {"section": "nowhere"}).status_code == 400
+    assert client.post("/modules/nope/read/", {"section": "all"}).status_code == 404
 
 
 def test_resets_need_confirmation_and_only_touch_the_learners_own_attempts(client, exercise):
@@ -70,10 +75,10 @@ def test_resets_need_confirmation_and_only_touch_the_learners_own_attempts(clien
 
 def test_module_and_full_resets(client, exercise):
     client.post(URL, {"snippet": WRONG})
-    client.post("/modules/first-module/read/")
+    client.post("/modules/first-module/read/", {"section": "all"})
     client.post("/progress/reset/", {"scope": "module", "target": "first-module", "confirm": "yes"})
     assert not Attempt.objects.exists()
-    assert "Mark this module as read" in client.get("/modules/first-module/").content.decode()
+    assert "0 of 3 sections read" in client.get("/modules/first-module/").content.decode()
     client.post(URL, {"snippet": WRONG})
     client.post("/progress/reset/", {"scope": "all", "confirm": "yes"})
     assert not Attempt.objects.exists()
