@@ -29,8 +29,12 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     if exercise is None:
         raise Http404(f"No exercise with the slug “{slug}”.")
     entries = services.history_for(request=request, exercise_slug=slug)
-    return render(request, "progress/history.html", {"exercise": exercise, "entries": entries,
-                                                     "module": course.module(exercise.module)})
+    attempts = [entry.attempt for entry in entries]
+    passed = [attempt.created_at for attempt in attempts if attempt.status == "passed"]
+    return render(request, "progress/history.html", {
+        "exercise": exercise, "entries": entries, "module": course.module(exercise.module),
+        "best": max((attempt.score for attempt in attempts), default=None), "first_passed": min(passed, default=None),
+    })
 
 
 @require_POST

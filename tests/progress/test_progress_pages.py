@@ -22,6 +22,8 @@ def test_the_history_shows_each_attempt_with_the_checks_it_changed(client, exerc
     assert html.count("<tr>") == 4  # header + three attempts
     assert "✗→✓ status" in html and "✗→✓ location" in html
     assert html.index("✗→✓ location") < html.index("✗→✓ status")  # newest first
+    assert "Best score 100% · first passed" in html
+    assert "No attempts yet" in Client().get(URL + "history/").content.decode()  # nobody else sees them
 
 
 def test_an_old_attempt_opens_in_the_editor_but_only_for_its_owner(client, exercise):
