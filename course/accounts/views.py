@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from course.exercises.ratelimit import rate_limit_hit
+from course.operations.ratelimit import rate_limit_hit
 
 from .forms import DeleteAccountForm, SignupForm
 

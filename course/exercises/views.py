@@ -18,7 +18,7 @@ from course.progress.learners import learner_key
 from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
-from .ratelimit import rate_limit_hit
+from course.operations.ratelimit import rate_limit_hit
 from .services import draft_keep, progress_for, solution_reveal, submission_grade
 
 TEMPLATE = "exercises/exercise_detail.html"

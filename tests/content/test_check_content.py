@@ -159,3 +159,17 @@ def test_check_content_accepts_an_explicit_root(content, capsys, tmp_path):
     ok, lines = run_check(capsys, root=tmp_path / "nowhere")
     assert not ok
     assert any("content folder does not exist" in line for line in lines)
+
+
+def test_authors_can_run_check_content_without_any_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run([sys.executable, "manage.py", "check_content"], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "content OK" in result.stdout

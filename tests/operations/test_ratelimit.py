@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from course.exercises.ratelimit import rate_limit_hit
+from course.operations.ratelimit import rate_limit_hit
 
 
 @pytest.fixture(autouse=True)
