@@ -1,13 +1,20 @@
 """Start confined Python processes and talk to them. No Django here.
 
-Confinement, from well-kept parts:
-- bubblewrap (`bwrap`): new user, PID, network, IPC, UTS and mount
-  namespaces; a minimal read-only filesystem holding the system libraries,
-  the interpreter and its standard library only (site-packages masked); an
-  empty, size-limited tmpfs as the working directory; no environment;
-  all capabilities dropped; the sandbox dies with its parent.
-- `resource` limits and a seccomp filter (pyseccomp), set by the runner
-  inside the sandbox before it reads any learner code.
+Confinement, from well-kept parts (docs/security.md states the threat model):
+- bubblewrap (`bwrap`), started with an empty environment: new user, PID,
+  network, IPC, UTS, cgroup and mount namespaces; no further user
+  namespaces; all capabilities dropped; the sandbox dies with its parent.
+  The runner is process 1 of its PID namespace (`--as-pid-1`), so no
+  process in there lives outside the runner's seccomp filter and rlimits.
+- A minimal, read-only filesystem: the system libraries, the interpreter
+  and its standard library (site-packages masked), the runner itself;
+  /dev holds null, zero and urandom only; there is no /proc and no /sys, so
+  nothing shows mount sources, command lines or another process's memory.
+- One size-limited tmpfs is all learner code can write: it is the working
+  directory, and /tmp points into it, so one cap (`Limits.tmp_bytes`)
+  bounds everything written.
+- `resource` limits, a low CPU priority and an allowlist seccomp filter
+  (pyseccomp), set by the runner before it reads any learner code.
 - A wall-clock deadline here: past it the whole process group is killed.
 
 If any part cannot be set up, the sandbox never reports ready and nothing
@@ -50,7 +57,7 @@ class Limits:
 
     def for_runner(self) -> str:
         return json.dumps({key: value for key, value in asdict(self).items()
-                           if key in ("cpu_seconds", "memory_bytes", "file_bytes", "open_files", "processes")})
+                           if key in ("cpu_seconds", "memory_bytes", "file_bytes", "open_files", "processes", "result_bytes")})
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,8 @@ def command(python: Interpreter, limits: Limits, result_fd: int, info_fd: int) -
     version_dir = Path(python.stdlib).name  # "python3.11"
     args = [
         bwrap_path(),
-        "--unshare-all", "--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL",
+        "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
+        "--clearenv", "--setenv", "LANG", "C.UTF-8", "--cap-drop", "ALL",
         "--info-fd", str(info_fd),
         "--uid", "65534", "--gid", "65534",
         "--ro-bind", "/usr/lib", "/usr/lib",
@@ -117,15 +125,21 @@ def command(python: Interpreter, limits: Limits, result_fd: int, info_fd: int) -
         if (Path(python.stdlib) / packages).is_dir():
             args += ["--tmpfs", f"{prefix}/lib/{version_dir}/{packages}"]
     if python.libpython:
-        args += ["--ro-bind", python.libpython, python.libpython]
+        # At a sandbox path, not its host one (a home directory, often); the loader finds it
+        # through LD_LIBRARY_PATH, which is searched before the binary's RUNPATH.
+        args += ["--ro-bind", python.libpython, f"{prefix}/lib/{Path(python.libpython).name}",
+                 "--setenv", "LD_LIBRARY_PATH", f"{prefix}/lib"]
+    args += ["--ro-bind", str(RUNNER), "/sandbox/runner.py", "--ro-bind", seccomp_module(), "/sandbox/lib/pyseccomp.py"]
+    # Three device nodes, nothing else: no /dev/shm, no ptys, no /proc or /sys at all.
+    for node in ("null", "zero", "urandom"):
+        args += ["--dev-bind", f"/dev/{node}", f"/dev/{node}"]
     args += [
-        "--ro-bind", str(RUNNER), "/sandbox/runner.py",
-        "--ro-bind", seccomp_module(), "/sandbox/lib/pyseccomp.py",
-        "--proc", "/proc", "--dev", "/dev",
-        "--size", str(limits.tmp_bytes), "--tmpfs", "/work",
-        "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+        # The one place learner code can write, bounded as a whole; /tmp is inside it.
+        "--size", str(limits.tmp_bytes), "--perms", "0700", "--tmpfs", "/work",
+        "--symlink", "/work", "/tmp",
+        "--remount-ro", "/",
         "--chdir", "/work",
-        f"{prefix}/bin/python3", "-I", "-S", "-B", "/sandbox/runner.py", limits.for_runner(), str(result_fd),
+        f"{prefix}/bin/python3", "-I", "-S", "-B", "-X", "utf8", "/sandbox/runner.py", limits.for_runner(), str(result_fd),
     ]
     return args
 
@@ -134,7 +148,7 @@ def command(python: Interpreter, limits: Limits, result_fd: int, info_fd: int) -
 class Outcome:
     """What came back from one job, before anyone interprets it."""
 
-    status: str  # "ok", "timeout", "crashed" (killed by a signal or exited early), "bad-result"
+    status: str  # "ok", "timeout", "crashed" (killed by a signal or exited early), "too-big", "bad-result"
     result: dict | None = None
     output: str = ""  # anything written straight to the process's stdout/stderr, capped
     returncode: int | None = None
@@ -157,6 +171,7 @@ class Sandbox:
                 command(python, limits, write_end, info_write),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 pass_fds=(write_end, info_write), start_new_session=True,
+                env={},  # bwrap's own environment: nothing of the web process's (its secrets) reaches it
             )
         finally:
             os.close(write_end)
@@ -213,12 +228,13 @@ class Sandbox:
                     elif key.data == "result":
                         result += chunk
                         if len(result) > self.limits.result_bytes:
-                            too_big = True
-                            selector.unregister(key.fd)
+                            too_big = True  # stop here: waiting on would only turn this into a timeout
                     else:
                         room = self.limits.output_bytes - len(output)
                         output += chunk[:max(room, 0)]
                         dropped += max(0, len(chunk) - max(room, 0))
+                if too_big:
+                    break
         finally:
             selector.close()
             self.kill()
@@ -228,7 +244,8 @@ class Sandbox:
         if timed_out:
             return Outcome("timeout", output=text, returncode=code, seconds=seconds)
         if too_big:
-            return Outcome("bad-result", output=text, returncode=code, seconds=seconds, detail="the result was too large")
+            return Outcome("too-big", output=text, returncode=code, seconds=seconds,
+                           detail=f"more than {self.limits.result_bytes // 1024:,} KiB of results")
         try:
             parsed = json.loads(bytes(result).decode("utf-8"), parse_constant=_reject_constant,
                                 object_pairs_hook=_no_duplicate_keys)

@@ -30,38 +30,64 @@ PRINT_CAP = 8_000
 VALUE_CAP = 200_000
 LEARNER_FILE = "answer.py"
 
-FORBIDDEN = (
-    # new processes and threads
-    "fork", "vfork", "clone", "clone3", "execve", "execveat",
-    # the network (socketpair too: no hidden channels)
-    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4", "sendto", "sendmsg", "recvfrom",
-    # other processes
-    "ptrace", "kill", "tkill", "tgkill", "process_vm_readv", "process_vm_writev", "pidfd_open", "pidfd_send_signal",
-    "pidfd_getfd", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
-    # the kernel and namespaces
-    "mount", "umount2", "unshare", "setns", "chroot", "pivot_root", "reboot", "init_module", "finit_module",
-    "delete_module", "kexec_load", "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
-    "personality", "io_uring_setup", "io_uring_enter", "io_uring_register", "setrlimit", "prlimit64",
+# The seccomp filter is an allowlist: what a pure-Python answer needs (memory, time, files in its own
+# tmpfs, its own signals); everything else fails with EPERM ("not allowed in exercises"), including what
+# no list of forbidden calls can foresee. No new processes or threads, no sockets, no other process,
+# no SysV IPC, no device nodes, no new sessions or process groups, no kernel keys, bpf, io_uring,
+# userfaultfd or perf events; no raising a limit. A call through another ABI (i386, x32) kills.
+ALLOWED = (
+    # files and descriptors (the only writable place is the sandbox's own bounded tmpfs)
+    "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2",
+    "open", "openat", "creat", "close", "close_range", "lseek", "fstat", "stat", "lstat", "newfstatat", "statx",
+    "statfs", "fstatfs", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents", "getdents64",
+    "getcwd", "chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename", "renameat",
+    "renameat2", "link", "linkat", "symlink", "symlinkat", "chmod", "fchmod", "fchmodat", "truncate", "ftruncate",
+    "fsync", "fdatasync", "fallocate", "utime", "utimes", "utimensat", "futimesat", "umask", "dup", "dup2", "dup3",
+    "fcntl", "flock", "pipe", "pipe2", "poll", "ppoll", "select", "pselect6", "epoll_create", "epoll_create1",
+    "epoll_ctl", "epoll_wait", "epoll_pwait", "sendfile", "copy_file_range",
+    # memory
+    "mmap", "munmap", "mprotect", "mremap", "brk", "madvise", "msync", "mincore",
+    # its own signals and timers
+    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending", "rt_sigtimedwait", "rt_sigsuspend",
+    "sigaltstack", "pause", "alarm", "setitimer", "getitimer",
+    # time
+    "clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep", "times",
+    # reading facts about itself
+    "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getresuid", "getresgid",
+    "getgroups", "getpgrp", "getpgid", "getsid", "getrlimit", "getrusage", "uname", "sysinfo",
+    "sched_getaffinity", "sched_yield", "sched_getparam", "sched_getscheduler", "getpriority", "getcpu",
+    # the C library's own housekeeping, randomness, leaving
+    "futex", "set_robust_list", "set_tid_address", "rseq", "arch_prctl", "getrandom", "exit", "exit_group",
 )
+# ioctl only to ask whether a descriptor is a terminal (io.open does, for every file) and how much is buffered.
+IOCTL_REQUESTS = ("TCGETS", "TIOCGWINSZ", "FIONREAD", "FIOCLEX", "FIONCLEX")
 
 
 def lock_down(limits: dict) -> None:
+    # Learner code runs after everything the site itself does: a busy loop here never slows reading pages.
+    os.nice(19)
     for name, value in (("RLIMIT_CPU", limits["cpu_seconds"]), ("RLIMIT_AS", limits["memory_bytes"]),
                         ("RLIMIT_FSIZE", limits["file_bytes"]), ("RLIMIT_NOFILE", limits["open_files"]),
-                        ("RLIMIT_NPROC", limits["processes"]), ("RLIMIT_CORE", 0)):
+                        ("RLIMIT_NPROC", limits["processes"]), ("RLIMIT_CORE", 0), ("RLIMIT_MEMLOCK", 0),
+                        ("RLIMIT_MSGQUEUE", 0)):
         resource.setrlimit(getattr(resource, name), (value, value))
     # pyseccomp asks ctypes.util.find_library, which would start ldconfig; name the libraries directly.
     known = {"c": "libc.so.6", "seccomp": "libseccomp.so.2"}
     ctypes.util.find_library = lambda name: known.get(name)
     sys.path.insert(0, "/sandbox/lib")
     import pyseccomp
+    import termios
 
-    rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
-    for name in FORBIDDEN:
+    rules = pyseccomp.SyscallFilter(pyseccomp.ERRNO(errno.EPERM))
+    for name in ALLOWED:
         try:
-            rules.add_rule(pyseccomp.ERRNO(errno.EPERM), name)
+            rules.add_rule(pyseccomp.ALLOW, name)
         except (OSError, ValueError):
-            pass  # a syscall this kernel or architecture does not have
+            pass  # a syscall this kernel or architecture does not have (open, stat… on arm64)
+    for request in IOCTL_REQUESTS:
+        rules.add_rule(pyseccomp.ALLOW, "ioctl", pyseccomp.Arg(1, pyseccomp.EQ, getattr(termios, request)))
+    # Limits may be read, never raised: prlimit64 only with no new limit.
+    rules.add_rule(pyseccomp.ALLOW, "prlimit64", pyseccomp.Arg(2, pyseccomp.EQ, 0))
     rules.load()
     sys.path.remove("/sandbox/lib")
     del sys.modules["pyseccomp"]
@@ -129,12 +155,69 @@ def describe(exc: BaseException) -> dict:
         message = str(exc)
     except BaseException:  # a __str__ that raises must not take the runner down
         message = "(the exception's message could not be shown)"
-    return {"type": type(exc).__name__[:100], "message": message[:1000], "frames": learner_traceback(exc)}
+    described = {"type": type(exc).__name__[:100], "message": message[:1000], "frames": learner_traceback(exc)}
+    if refused(exc):
+        described["refused"] = True
+    return described
+
+
+def refused(exc: BaseException) -> bool:
+    """Did the sandbox itself say no (the seccomp filter's EPERM, or a thread the filter would not start)?"""
+    if type(exc) is PermissionError and getattr(exc, "errno", None) == errno.EPERM:
+        return True
+    return type(exc) is RuntimeError and "can't start new thread" in str(exc)
+
+
+# What the runner itself still uses after learner code has run. An answer may replace any of it
+# (`json.dumps = None`, `builtins.len = …`): the runner puts it back and says what was replaced.
+GUARDED_MODULES = ("builtins", "json", "json.encoder", "json.decoder", "json.scanner", "os", "io", "traceback",
+                   "linecache", "types", "errno", "__main__")
+GUARDED_CLASSES = (json.JSONEncoder, json.JSONDecoder)
+_MISSING = object()
+
+
+class Guard:
+    def __init__(self) -> None:
+        self.modules = {name: sys.modules[name] for name in GUARDED_MODULES}
+        self.saved = {name: dict(module.__dict__) for name, module in self.modules.items()}
+        self.classes = {cls: dict(cls.__dict__) for cls in GUARDED_CLASSES}
+        self.replaced: list[str] = []
+
+    def restore(self) -> None:
+        """Put back whatever learner code replaced, and remember its name."""
+        for name, module in self.modules.items():
+            current, saved = module.__dict__, self.saved[name]
+            # A new name may shadow a built-in the module's own code looks up; a submodule
+            # bound on import (`import json.tool`) is no such thing.
+            added = [key for key, value in current.items() if key not in saved and type(value) is not types.ModuleType]
+            for key in added + list(saved):
+                if current.get(key, _MISSING) is not saved.get(key, _MISSING):
+                    self._note(f"{name}.{key}")
+                    if key in saved:
+                        current[key] = saved[key]
+                    else:
+                        del current[key]
+        for cls, saved in self.classes.items():
+            for key in set(cls.__dict__) | set(saved):
+                if cls.__dict__.get(key, _MISSING) is not saved.get(key, _MISSING):
+                    self._note(f"json.{cls.__name__}.{key}")
+                    if key in saved:
+                        setattr(cls, key, saved[key])
+                    else:
+                        delattr(cls, key)
+        if sys.modules.get("json") is not self.modules["json"]:
+            self._note("sys.modules['json']")
+            sys.modules["json"] = self.modules["json"]
+
+    def _note(self, name: str) -> None:
+        if name not in self.replaced and len(self.replaced) < 20:
+            self.replaced.append(name)
 
 
 def main() -> None:
     out = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
-    lock_down(json.loads(sys.argv[1]))
+    limits = json.loads(sys.argv[1])
+    lock_down(limits)
     out.write("ready\n")
     out.flush()
     job = json.loads(sys.stdin.read())
@@ -143,6 +226,8 @@ def main() -> None:
     answer = types.ModuleType("answer")
     answer.__file__ = LEARNER_FILE
     response = {"results": [], "printed": ""}
+    # The parent refuses anything longer than result_bytes: stay well inside it, saying which value overflowed.
+    room = max(limits.get("result_bytes", 1024 * 1024) - 2 * PRINT_CAP - 8_192, 0)
     source = job["code"]
     # Tracebacks quote the learner's lines from here (there is no answer.py on disk).
     linecache.cache[LEARNER_FILE] = (len(source), None, source.splitlines(True), LEARNER_FILE)
@@ -151,6 +236,7 @@ def main() -> None:
     except SyntaxError as exc:
         response["syntax_error"] = {"message": exc.msg, "line": exc.lineno, "column": exc.offset}
         code = None
+    guard = Guard()
     if code is not None:
         support: dict = {"__name__": "support"}
         exec(compile(job["support"], "support.py", "exec"), support)
@@ -158,26 +244,38 @@ def main() -> None:
             exec(code, answer.__dict__)
             loaded = True
         except BaseException as exc:  # noqa: BLE001 (SystemExit and KeyboardInterrupt are the learner's too)
+            guard.restore()
             response["load_error"] = describe(exc)
             loaded = False
+        guard.restore()
         for case in job["inputs"] if loaded else []:
             try:
                 value = support["run"](answer, case)
             except BaseException as exc:  # noqa: BLE001
+                guard.restore()
                 response["results"].append({"ok": False, "error": describe(exc)})
                 continue
+            guard.restore()
             try:
                 value = plain(value)
                 size = len(json.dumps(value))
                 if size > VALUE_CAP:
                     raise ValueError(f"it is {size:,} characters of JSON; the limit is {VALUE_CAP:,}")
+                if size > room:
+                    raise ValueError(f"it is {size:,} characters of JSON, and with the values before it that is more "
+                                     f"than the {limits.get('result_bytes', 0) // 1024:,} KiB one submission may return")
+                room -= size
             except (ValueError, RecursionError) as exc:
                 response["results"].append({"ok": False, "unreturnable": str(exc)[:300]})
                 continue
             except BaseException as exc:  # noqa: BLE001 (a hostile object's methods)
+                guard.restore()
                 response["results"].append({"ok": False, "unreturnable": f"it could not be read ({type(exc).__name__})"})
                 continue
+            guard.restore()
             response["results"].append({"ok": True, "value": value})
+    if guard.replaced:
+        response["replaced"] = guard.replaced
     response["printed"] = printed.value()
     out.write(json.dumps(response))
     out.flush()

@@ -13,6 +13,8 @@ import pytest
 from course.sandbox import launcher, service
 from course.sandbox.launcher import SandboxUnavailable
 
+from . import attacks
+
 
 @pytest.fixture
 def fresh_service():
@@ -56,7 +58,8 @@ def test_a_sandbox_that_cannot_lock_itself_down_never_reports_ready(monkeypatch,
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to another user needs root; an ordinary user runs the rest of the suite")
-def test_the_sandbox_works_for_an_ordinary_user(tmp_path):
+def test_the_sandbox_works_and_holds_for_an_ordinary_user(tmp_path, settings):
+    """The whole hostile suite again, with the web process as `nobody` and a canary in its environment."""
     system_python = shutil.which("python3.11") if Path("/usr/bin/python3.11").exists() else None
     assert system_python, "Debian's python3.11 is needed to run as another user"
     user = pwd.getpwnam("nobody")
@@ -68,24 +71,30 @@ def test_the_sandbox_works_for_an_ordinary_user(tmp_path):
             shutil.copy(Path(launcher.__file__).parent / name, package / name)
         (package / "__init__.py").write_text("")
         shutil.copy(launcher.seccomp_module(), workdir / "pyseccomp.py")
+        shutil.copy(Path(attacks.__file__), workdir / "attacks.py")
         script = workdir / "probe.py"
         script.write_text(
             "import json, os, sys\n"
             f"sys.path[:0] = [{str(workdir)!r}]\n"
             "from sandboxpkg.launcher import Limits, Sandbox, interpreter\n"
-            "sandbox = Sandbox(interpreter(sys.executable), Limits())\n"
-            "sandbox.wait_ready()\n"
-            "code = 'import os\\ndef handle(x):\\n    return [x * 2, os.getuid()]\\n'\n"
-            "support = 'def run(answer, case):\\n    return answer.handle(case)\\n'\n"
-            "outcome = sandbox.run({'code': code, 'support': support, 'inputs': [21]})\n"
-            "print(json.dumps({'uid': os.getuid(), 'result': outcome.result}))\n")
+            "import attacks\n"
+            "def run(code, inputs=(None,)):\n"
+            "    sandbox = Sandbox(interpreter(sys.executable), Limits())\n"
+            "    sandbox.wait_ready()\n"
+            "    support = 'def run(answer, case):\\n    return answer.handle(case)\\n'\n"
+            "    return sandbox.run({'code': code, 'support': support, 'inputs': list(inputs)})\n"
+            "plain = run('import os\\ndef handle(x):\\n    return [x * 2, os.getuid()]\\n', [21])\n"
+            "print(json.dumps({'uid': os.getuid(), 'result': plain.result, 'attacks': attacks.run_all(run)}))\n")
         for path in [workdir, package, *workdir.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
+        environment = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", attacks.CANARY_NAME: attacks.CANARY_VALUE}
         completed = subprocess.run(["runuser", "-u", user.pw_name, "--", "/usr/bin/python3.11", str(script)],
-                                   capture_output=True, text=True, timeout=60, cwd="/tmp")
+                                   capture_output=True, text=True, timeout=120, cwd="/tmp", env=environment)
         assert completed.returncode == 0, completed.stderr
         report = json.loads(completed.stdout)
         assert report["uid"] == user.pw_uid
         assert report["result"]["results"] == [{"ok": True, "value": [42, 65534]}]
+        assert attacks.problems(report["attacks"], (attacks.CANARY_VALUE, str(workdir))) == []
+        assert len(report["attacks"]) == len(attacks.ATTACKS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -106,8 +106,17 @@ class PythonHandlerGrader(Grader):
             if outcome.returncode in (139, -11, 134, -6):  # SIGSEGV, SIGABRT
                 return self._error("Your code crashed the Python interpreter (a recursion far too deep, or ctypes?).", printed)
             return self._error(f"Your code stopped the process before the scenarios finished (exit status {outcome.returncode}).", printed)
+        if outcome.status == "too-big":
+            return self._error(f"Your code sent back {outcome.detail}, past what one submission may return; "
+                               "return smaller values.", printed)
         if outcome.status != "ok":
             return self._error(f"Your code's results could not be read ({outcome.detail}).", printed)
+        replaced = result.get("replaced")
+        if isinstance(replaced, list) and replaced:
+            names = ", ".join(f"`{str(name)[:80]}`" for name in replaced[:5]) + (" and more" if len(replaced) > 5 else "")
+            return self._error(f"Your code replaced {names}, which the grader itself needs to read your results, so "
+                               "nothing was graded. Leave built-in functions and standard-library modules as they are: "
+                               "give your own functions and values names of their own.", printed)
         syntax = result.get("syntax_error")
         if isinstance(syntax, dict):
             return Grade("error", 0.0, error=SnippetError(f"Python cannot read this: {syntax.get('message')}",
@@ -116,7 +125,7 @@ class PythonHandlerGrader(Grader):
         if isinstance(load, dict):
             line = _last_line(load)
             return Grade("error", 0.0, error=SnippetError(f"Your code raised {_exception(load, where=False)} while it was being "
-                                                          "loaded, before any scenario ran", line), output=printed)
+                                                          f"loaded, before any scenario ran{_refusal(load)}", line), output=printed)
         results = result.get("results")
         if not isinstance(results, list) or len(results) != len(checks):
             return self._error("Your code's results could not be read (they do not match the scenarios).", printed)
@@ -156,7 +165,7 @@ class PythonHandlerGrader(Grader):
             # Raised by the exercise's own support code, checking what the answer gave it.
             return Outcome(False, f"{_cap(p.describe)}: {str(error.get('message', ''))[:300]}")
         want = f"expected {p.raises}" if p.raises else "expected it to return a value"
-        return Outcome(False, f"{_cap(p.describe)}: {want}, but your code raised {_exception(error)}.", line)
+        return Outcome(False, f"{_cap(p.describe)}: {want}, but your code raised {_exception(error)}{_refusal(error)}.", line)
 
     def _error(self, message: str, printed: str) -> Grade:
         return Grade("error", 0.0, error=SnippetError(message), output=printed)
@@ -188,6 +197,13 @@ def _exception(error: dict, *, where: bool = True) -> str:
         code = str(last.get("code", "")).strip()
         location = f" on line {_int(last.get('line'))}" + (f" (`{code[:120]}`)" if code else "")
     return f"{kind}{': ' + message if message else ''}{location}"
+
+
+def _refusal(error: dict) -> str:
+    if error.get("refused") is not True:
+        return ""
+    return (" — the sandbox refused it: starting processes or threads, opening sockets, signalling other processes "
+            "and changing system settings are not allowed in exercises")
 
 
 def _cap(text: str) -> str:
