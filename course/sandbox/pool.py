@@ -5,10 +5,12 @@ already paid that (and locked itself down) and only waits for its job, so
 grading takes milliseconds. Each sandbox runs one job and is thrown away; a
 background thread starts its replacement.
 
-At most `max_running` jobs run at once per process. A submission that
-cannot get a slot within `queue_seconds` gets `Busy`, which the web layer
-turns into 503 with Retry-After, so a crowd of submissions never starves
-the rest of the site.
+At most `max_running` jobs run at once per process, and at most
+`max_waiting` more wait for a slot (up to `queue_seconds`). A submission
+past both gets `Busy` at once, which the web layer turns into 503 with
+Retry-After. Together the two stay below the worker's request threads, so
+however many submissions arrive, a thread is always free to serve reading
+pages and /health (a thread waiting on a sandbox serves nothing else).
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ class Busy(RuntimeError):
 
 
 class Pool:
-    def __init__(self, python: Interpreter, limits: Limits, *, warm: int = 2, max_running: int = 4,
-                 queue_seconds: float = 2.0) -> None:
+    def __init__(self, python: Interpreter, limits: Limits, *, warm: int = 2, max_running: int = 2,
+                 max_waiting: int = 1, queue_seconds: float = 2.0) -> None:
         self.python = python
         self.limits = limits
         self.warm = warm
         self.queue_seconds = queue_seconds
         self._slots = threading.BoundedSemaphore(max_running)
+        # Jobs admitted (running or waiting): never more than the threads that may be spent on grading.
+        self._admitted = threading.BoundedSemaphore(max_running + max(max_waiting, 0))
         self._ready: queue.Queue[Sandbox] = queue.Queue()
         self._lock = threading.Lock()
         self._pid = os.getpid()
@@ -64,14 +68,19 @@ class Pool:
     def run(self, job: dict) -> Outcome:
         """Run one job in a confined process; raise Busy or SandboxUnavailable."""
         self._after_fork()
-        if not self._slots.acquire(timeout=self.queue_seconds):
-            raise Busy("all sandboxes are busy")
+        if not self._admitted.acquire(blocking=False):
+            raise Busy("all sandboxes are busy and the queue is full")
         try:
-            sandbox = self._take()
-            self._refill()
-            return sandbox.run(job)
+            if not self._slots.acquire(timeout=self.queue_seconds):
+                raise Busy("all sandboxes are busy")
+            try:
+                sandbox = self._take()
+                self._refill()
+                return sandbox.run(job)
+            finally:
+                self._slots.release()
         finally:
-            self._slots.release()
+            self._admitted.release()
 
     def _take(self) -> Sandbox:
         while True:

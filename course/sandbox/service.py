@@ -36,7 +36,7 @@ def _get_pool() -> Pool:
         if _pool is None:
             python = interpreter(getattr(settings, "SANDBOX_PYTHON", "") or default_python())
             _pool = Pool(python, limits(), warm=settings.SANDBOX_WARM, max_running=settings.SANDBOX_MAX_RUNNING,
-                         queue_seconds=settings.SANDBOX_QUEUE_SECONDS)
+                         max_waiting=getattr(settings, "SANDBOX_MAX_WAITING", 1), queue_seconds=settings.SANDBOX_QUEUE_SECONDS)
             atexit.register(_pool.close)
         return _pool
 

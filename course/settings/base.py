@@ -214,10 +214,14 @@ SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # The Python sandbox (course/sandbox): an interpreter to confine (default:
-# the one running the site), warm sandboxes kept ready, jobs at once, and how
-# long a submission may wait for a slot before 503.
+# the one running the site), warm sandboxes kept ready, jobs at once, jobs
+# waiting for a slot, and how long one may wait before 503. Running plus
+# waiting stays below the worker's request threads (gunicorn's THREADS), so
+# one is always free for reading pages and /health.
+_THREADS = int(os.environ.get("THREADS", "4"))
 SANDBOX_PYTHON = os.environ.get("SANDBOX_PYTHON", "")
 SANDBOX_WARM = int(os.environ.get("SANDBOX_WARM", "2"))
-SANDBOX_MAX_RUNNING = int(os.environ.get("SANDBOX_MAX_RUNNING", "4"))
+SANDBOX_MAX_RUNNING = int(os.environ.get("SANDBOX_MAX_RUNNING", str(max(1, _THREADS // 2))))
+SANDBOX_MAX_WAITING = int(os.environ.get("SANDBOX_MAX_WAITING", str(max(0, _THREADS - 1 - SANDBOX_MAX_RUNNING))))
 SANDBOX_QUEUE_SECONDS = float(os.environ.get("SANDBOX_QUEUE_SECONDS", "2"))
 SANDBOX_LIMITS: dict = {}

@@ -194,3 +194,28 @@ def test_many_concurrent_submissions_wait_or_get_busy_but_never_fail_the_rest(po
     assert busy, "with 2 slots and a 0.2 s queue, some of 8 slow submissions must be told to come back"
     assert outcomes and all(o.status == "ok" and o.result["results"] == [{"ok": True, "value": 7}] for o in outcomes)
     assert len(outcomes) + len(busy) == 8
+
+
+def test_past_the_running_and_waiting_jobs_a_submission_is_turned_away_at_once(pool):
+    """Grading never holds every request thread: the next submission gets Busy without waiting its turn."""
+    import threading
+
+    from course.sandbox.pool import Busy
+
+    pool._admitted = threading.BoundedSemaphore(2)  # one running (max_running=2 in the fixture: keep one) + one waiting
+    pool._slots = threading.BoundedSemaphore(1)
+    pool.queue_seconds = 30  # were the third submission queued, it would wait past both of the others
+    slow = {"code": "import time\ndef handle(x):\n    time.sleep(2)\n    return x\n", "support": SUPPORT, "inputs": [1]}
+    outcomes = []
+    threads = [threading.Thread(target=lambda: outcomes.append(pool.run(slow))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while pool._admitted._value and time.monotonic() < deadline:
+        time.sleep(0.01)  # until both are admitted (one running, one waiting for the slot)
+    with pytest.raises(Busy):
+        pool.run(slow)
+    assert all(thread.is_alive() for thread in threads), "the third submission waited for the others to finish"
+    for thread in threads:
+        thread.join()
+    assert [o.status for o in outcomes] == ["ok", "ok"]

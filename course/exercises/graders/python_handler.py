@@ -10,10 +10,13 @@ values stay here, and the comparison is typed (true is not 1, 200.0 is not
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from ..grading import Check, CheckResult, Grade, Grader, Outcome, Params, SnippetError, register, rule, snippet_problem
 from .documents import show, type_name
+
+logger = logging.getLogger(__name__)
 
 
 class ScenarioParams(Params):
@@ -83,7 +86,10 @@ class PythonHandlerGrader(Grader):
         try:
             outcome = run_job(job)  # Busy propagates: the web layer answers 503
         except SandboxUnavailable as exc:
-            return Grade("error", 0.0, error=SnippetError(f"Python grading is unavailable on this server: {exc}"))
+            # The reason names host paths and packages: it is for the operator's log, not the learner.
+            logger.error("python grading unavailable", extra={"reason": str(exc)[:500]})
+            return Grade("error", 0.0, error=SnippetError("Python grading is unavailable on this server right now, so "
+                                                          "nothing was run; try again later. (The operators have been told.)"))
         return self._interpret(outcome, checks)
 
     def _interpret(self, outcome, checks: tuple[Check, ...]) -> Grade:
