@@ -105,7 +105,7 @@ def command(python: Interpreter, limits: Limits, result_fd: int, info_fd: int) -
     args = [
         bwrap_path(),
         "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
-        "--clearenv", "--setenv", "LANG", "C.UTF-8", "--cap-drop", "ALL",
+        "--clearenv", "--setenv", "LANG", "C.UTF-8", "--cap-drop", "ALL", "--hostname", "sandbox",
         "--info-fd", str(info_fd),
         "--uid", "65534", "--gid", "65534",
         "--ro-bind", "/usr/lib", "/usr/lib",

@@ -124,6 +124,8 @@ def handle(x):
                          "/proc/self/maps", "/proc/1/mem", "/proc/self/mem", "/sys/kernel/hostname")}
 ''', _no_proc),
     Attack("the-variables-it-was-started-with", "import os\ndef handle(x):\n    return dict(os.environ)\n", _environment),
+    Attack("the-host-name", "import os, socket\ndef handle(x):\n    return [os.uname().nodename, socket.gethostname()]\n",
+           lambda outcome: "" if _value(outcome) == ["sandbox", "sandbox"] else f"the host's name: {_value(outcome)}"),
     Attack("module-files-sys-path-and-the-interpreter", '''
 import os, sys, json, traceback
 def handle(x):
