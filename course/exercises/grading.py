@@ -81,6 +81,7 @@ class Grade:
     checks: tuple[CheckResult, ...] = ()
     error: SnippetError | None = None
     output: str = ""  # what learner code printed (python-handler), capped
+    steps: tuple[dict, ...] = ()  # http-scenario: each step's request, response and the ids of its checks
 
     @property
     def passed(self) -> bool:
@@ -90,7 +91,8 @@ class Grade:
         return next((result for result in self.checks if result.id == check_id), None)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        steps = {"steps": [dict(step) for step in self.steps]} if self.steps else {}
+        return steps | {
             "status": self.status,
             "score": self.score,
             "error": None if self.error is None else {
