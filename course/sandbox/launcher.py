@@ -156,6 +156,14 @@ class Outcome:
     detail: str = ""
 
 
+class Stopped(Exception):
+    """A conversation ended because the process could not answer (timeout, crash, too much)."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.status)
+        self.outcome = outcome
+
+
 class Sandbox:
     """One started, locked-down runner waiting for a job. Used once."""
 
@@ -255,6 +263,69 @@ class Sandbox:
         if not isinstance(parsed, dict):
             return Outcome("bad-result", output=text, returncode=code, seconds=seconds, detail="the result is not an object")
         return Outcome("ok", parsed, text, code, seconds)
+
+    # A conversation (http-scenario): one job, then one request line and one answer line at a time,
+    # all within one wall-clock limit. The process keeps its state between lines.
+    def begin(self, job: dict) -> None:
+        """Send the job without closing stdin; answers come one line per `ask`."""
+        self._deadline = time.monotonic() + self.limits.wall_seconds
+        self._output = bytearray()
+        self._dropped = 0
+        self._write_line(job)
+
+    def ask(self, message: dict | None = None) -> dict:
+        """Send `message` (if any) and read the next line back; raise Stopped when the process cannot answer."""
+        if message is not None:
+            self._write_line(message)
+        streams = {self.result_fd: "result", self.process.stdout.fileno(): "output"}
+        with selectors.DefaultSelector() as selector:
+            for fd, name in streams.items():
+                selector.register(fd, selectors.EVENT_READ, name)
+            while b"\n" not in self._buffer:
+                remaining = self._deadline - time.monotonic()
+                if remaining <= 0:
+                    raise Stopped(self._stop("timeout"))
+                for key, _ in selector.select(remaining):
+                    chunk = os.read(key.fd, 65536)
+                    if key.data == "output":
+                        if not chunk:
+                            selector.unregister(key.fd)
+                            continue
+                        room = max(self.limits.output_bytes - len(self._output), 0)
+                        self._output += chunk[:room]
+                        self._dropped += max(0, len(chunk) - room)
+                    elif not chunk:
+                        raise Stopped(self._stop("crashed", "no readable answer"))
+                    else:
+                        self._buffer += chunk
+                        if len(self._buffer) > self.limits.result_bytes:
+                            raise Stopped(self._stop("too-big", f"more than {self.limits.result_bytes // 1024:,} KiB of results"))
+        line, _, self._buffer = bytes(self._buffer).partition(b"\n")
+        try:
+            parsed = json.loads(line.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+        except (ValueError, UnicodeDecodeError):
+            raise Stopped(self._stop("bad-result", "an unreadable answer")) from None
+        if not isinstance(parsed, dict):
+            raise Stopped(self._stop("bad-result", "the answer is not an object"))
+        return parsed
+
+    @property
+    def output(self) -> str:
+        """What the process wrote straight to its stdout/stderr so far, capped."""
+        text = bytes(self._output).decode("utf-8", "replace")
+        return text + (f"\n… ({self._dropped:,} more bytes not shown)" if self._dropped else "")
+
+    def _write_line(self, message: dict) -> None:
+        try:
+            self.process.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # it has gone; reading says how
+
+    def _stop(self, status: str, detail: str = "") -> Outcome:
+        seconds = self.limits.wall_seconds - max(self._deadline - time.monotonic(), 0)
+        self.kill()
+        return Outcome(status, output=self.output, returncode=self.process.returncode, seconds=seconds, detail=detail)
 
     def _read_info(self) -> None:
         # bwrap reports the host PID of the sandbox's init before it runs the runner.

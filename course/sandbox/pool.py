@@ -19,7 +19,9 @@ import logging
 import os
 import queue
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from .launcher import Interpreter, Limits, Outcome, Sandbox, SandboxUnavailable
 
@@ -67,6 +69,21 @@ class Pool:
 
     def run(self, job: dict) -> Outcome:
         """Run one job in a confined process; raise Busy or SandboxUnavailable."""
+        with self._sandbox() as sandbox:
+            return sandbox.run(job)
+
+    @contextmanager
+    def conversation(self, job: dict) -> Iterator[Sandbox]:
+        """A sandbox that has the job and answers `ask(message)` line by line; killed on leaving."""
+        with self._sandbox() as sandbox:
+            try:
+                sandbox.begin(job)
+                yield sandbox
+            finally:
+                sandbox.kill()
+
+    @contextmanager
+    def _sandbox(self) -> Iterator[Sandbox]:
         self._after_fork()
         if not self._admitted.acquire(blocking=False):
             raise Busy("all sandboxes are busy and the queue is full")
@@ -76,7 +93,7 @@ class Pool:
             try:
                 sandbox = self._take()
                 self._refill()
-                return sandbox.run(job)
+                yield sandbox
             finally:
                 self._slots.release()
         finally:

@@ -214,13 +214,118 @@ class Guard:
             self.replaced.append(name)
 
 
+# http-scenario: the answer is a WSGI application; the parent sends one request per line and
+# reads one response per line, so the app keeps its state between steps. (In this file, not a
+# module beside it: the runner is the one file of ours bound into the sandbox.)
+BODY_CAP = 64 * 1024
+STEP_PRINT_CAP = 2_000
+
+
+def serve_wsgi(code, answer, response: dict, guard: "Guard", out) -> None:
+    """Load the app, then answer requests from stdin until it closes; never returns."""
+    def send(message: dict) -> None:
+        out.write(json.dumps(message) + "\n")
+        out.flush()
+
+    if code is None:
+        send(response)
+        os._exit(0)
+    try:
+        exec(code, answer.__dict__)
+    except BaseException as exc:  # noqa: BLE001
+        guard.restore()
+        send({"load_error": describe(exc), "printed": sys.stdout.value(), **_replaced(guard)})
+        os._exit(0)
+    guard.restore()
+    app = answer.__dict__.get("app")
+    if not callable(app):
+        found = "nothing" if app is None else f"a {type(app).__name__}"
+        send({"no_app": f"your code defines no function `app(environ, start_response)` (app is {found})",
+              "printed": sys.stdout.value(), **_replaced(guard)})
+        os._exit(0)
+    send({"loaded": True, "printed": sys.stdout.value(), **_replaced(guard)})
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            os._exit(0)
+        request = json.loads(line)
+        printed = CappedText(STEP_PRINT_CAP)
+        sys.stdout = sys.stderr = printed
+        try:
+            message = call_app(app, request, printed)
+        except BaseException as exc:  # noqa: BLE001 (the learner's exception becomes this step's 500)
+            message = {"error": describe(exc)}
+        guard.restore()
+        message["printed"] = printed.value()
+        send(message | _replaced(guard))
+
+
+def _replaced(guard: "Guard") -> dict:
+    return {"replaced": guard.replaced} if guard.replaced else {}
+
+
+def call_app(app, request: dict, errors) -> dict:
+    """One WSGI call (PEP 3333), its status line, headers and body checked as a server would."""
+    body = request["body"].encode("latin-1")
+    environ = {
+        "REQUEST_METHOD": request["method"], "SCRIPT_NAME": "", "PATH_INFO": request["path"],
+        "QUERY_STRING": request["query"], "SERVER_NAME": "api.example", "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "192.0.2.10",
+        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": errors,
+        "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+    }
+    for name, value in request["headers"]:
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            environ[key] = value
+        else:
+            key = "HTTP_" + key
+            environ[key] = f"{environ[key]},{value}" if key in environ else value
+    if body and "CONTENT_LENGTH" not in environ:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    started: list = []
+    written: list[bytes] = []
+
+    def start_response(status, headers, exc_info=None):
+        if started and not exc_info:
+            raise RuntimeError("start_response was called twice without exc_info")
+        started[:] = [status, headers]
+        return written.append
+
+    result = app(environ, start_response)
+    size, truncated = sum(len(part) for part in written), False
+    try:
+        for part in result:
+            if type(part) is not bytes:
+                return {"invalid": f"the app's body must be an iterable of bytes; it gave a {type(part).__name__}"}
+            if size < BODY_CAP:
+                written.append(part)
+            size += len(part)
+            truncated = truncated or size > BODY_CAP
+    finally:
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()
+    if not started:
+        return {"invalid": "the app returned without calling start_response(status, headers)"}
+    status, headers = started
+    if type(status) is not str or len(status) < 4 or not status[:3].isdigit() or status[3] != " ":
+        return {"invalid": f"the status must be text such as '200 OK'; the app gave {status!r:.80}"}
+    if type(headers) is not list or not all(type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str
+                                            and type(pair[1]) is str for pair in headers):
+        return {"invalid": "the headers must be a list of (name, value) tuples of text, as PEP 3333 asks"}
+    data = b"".join(written)[:BODY_CAP]
+    return {"status": status[:200], "headers": [[name[:200], value[:2000]] for name, value in headers[:100]],
+            "body": data.decode("latin-1"), "size": size, "truncated": truncated}
+
+
 def main() -> None:
     out = os.fdopen(int(sys.argv[2]), "w", encoding="utf-8")
     limits = json.loads(sys.argv[1])
     lock_down(limits)
     out.write("ready\n")
     out.flush()
-    job = json.loads(sys.stdin.read())
+    job = json.loads(sys.stdin.readline())
     printed = CappedText(PRINT_CAP)
     sys.stdout = sys.stderr = printed
     answer = types.ModuleType("answer")
@@ -237,6 +342,8 @@ def main() -> None:
         response["syntax_error"] = {"message": exc.msg, "line": exc.lineno, "column": exc.offset}
         code = None
     guard = Guard()
+    if job.get("mode") == "wsgi":
+        serve_wsgi(code, answer, response, guard, out)
     if code is not None:
         support: dict = {"__name__": "support"}
         exec(compile(job["support"], "support.py", "exec"), support)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from .launcher import Limits, Outcome, SandboxUnavailable, default_python, interpreter
+from .launcher import Limits, Outcome, Sandbox, SandboxUnavailable, Stopped, default_python, interpreter
 from .pool import Busy, Pool
 
-__all__ = ["Availability", "Busy", "SandboxUnavailable", "availability", "run_job"]
+__all__ = ["Availability", "Busy", "SandboxUnavailable", "Stopped", "availability", "conversation", "run_job"]
 
 _pool: Pool | None = None
 _availability: Availability | None = None
@@ -62,6 +64,16 @@ def run_job(job: dict) -> Outcome:
     if not state.available:
         raise SandboxUnavailable(state.reason)
     return _get_pool().run(job)
+
+
+@contextmanager
+def conversation(job: dict) -> Iterator[Sandbox]:
+    """A confined process holding `job`, answering `ask(message)`; raise SandboxUnavailable or Busy."""
+    state = availability()
+    if not state.available:
+        raise SandboxUnavailable(state.reason)
+    with _get_pool().conversation(job) as sandbox:
+        yield sandbox
 
 
 def reset() -> None:

@@ -1,3 +1,3 @@
 """Every grader kind; importing this package registers them all."""
 
-from . import http_message, json_document, openapi, python_handler, route_table  # noqa: F401
+from . import http_message, http_scenario, json_document, openapi, python_handler, route_table  # noqa: F401

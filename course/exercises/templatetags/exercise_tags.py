@@ -16,6 +16,7 @@ KIND_LABELS = {
     "openapi": "OpenAPI document",
     "json-document": "JSON document",
     "python-handler": "Python function",
+    "http-scenario": "WSGI API, driven step by step",
 }
 
 
@@ -53,3 +54,18 @@ def _highlight(text: str, language: str) -> str:
 @register.filter
 def passed_count(checks) -> int:
     return sum(1 for check in checks if check["passed"])
+
+
+@register.filter
+def checks_for(checks, step) -> list:
+    """The results of the checks that look at one scenario step, in the exercise's order."""
+    wanted = set(step.get("checks", ()))
+    return [check for check in checks if check["id"] in wanted]
+
+
+@register.simple_tag
+def scenario_steps(exercise) -> list[dict]:
+    """What the grader will send, step by step, as the learner reads it before submitting."""
+    from course.exercises.graders.http_scenario import describe_steps
+
+    return describe_steps(exercise)

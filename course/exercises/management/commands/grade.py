@@ -31,3 +31,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {'✓' if result.passed else '✗'} {result.id}: {result.message}")
             if result.hint:
                 self.stdout.write(f"      hint: {result.hint}")
+        for step in grade.steps:
+            self.stdout.write(f"\n  step {step['name']} ({step['state']}){': ' + step['note'] if step['note'] else ''}")
+            for label in ("request", "response"):
+                if step[label]:
+                    self.stdout.write(f"    {label}:\n" + "\n".join("      " + line for line in step[label].splitlines()))
