@@ -24,6 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..grading import Check, CheckResult, Grade, Grader, Outcome, Params, SnippetError, Unreadable, register, rule, snippet_problem
 from .documents import MISSING, load_yaml, problem_details_problems, resolve, same_value, show, type_name
 
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "not set"
+
+
+UNSET = _Unset()  # `equals` left out (None is a value one may expect)
+
 logger = logging.getLogger(__name__)
 
 SHOWN_BODY = 2048
@@ -79,7 +87,7 @@ class JsonParams(StepParams):
     path: str = "$"
     present: bool = True
     type: Literal["string", "number", "integer", "boolean", "object", "array", "null"] | None = None
-    equals: Any = MISSING  # a {{ template }} string is replaced by the earlier value it names
+    equals: Any = UNSET  # a {{ template }} string is replaced by the earlier value it names
 
 
 class ProblemParams(StepParams):
@@ -215,7 +223,7 @@ class HttpScenarioGrader(Grader):
             return Outcome(False, f"expected a value at {p.path} in the JSON body; there is none.")
         if p.type is not None and type_name(found) != p.type and not (p.type == "number" and type_name(found) == "integer"):
             return Outcome(False, f"expected {p.path} to be a {p.type}, found {show(found)} ({type_name(found)}).")
-        if p.equals is not MISSING:
+        if p.equals is not UNSET:
             wanted = run.expected(p.equals)
             if not same_value(wanted, found):
                 return Outcome(False, f"expected {p.path} to be {show(wanted)}, found {show(found)}.")
