@@ -20,6 +20,7 @@ import errno
 import io
 import json
 import linecache
+import operator
 import os
 import resource
 import sys
@@ -163,15 +164,17 @@ def describe(exc: BaseException) -> dict:
 
 def refused(exc: BaseException) -> bool:
     """Did the sandbox itself say no (the seccomp filter's EPERM, or a thread the filter would not start)?"""
-    if type(exc) is PermissionError and getattr(exc, "errno", None) == errno.EPERM:
+    if type(exc) is PermissionError and getattr(exc, "errno", None) == _EPERM:
         return True
     return type(exc) is RuntimeError and "can't start new thread" in str(exc)
 
 
 # What the runner itself still uses after learner code has run. An answer may replace any of it
 # (`json.dumps = None`, `builtins.len = …`): the runner puts it back and says what was replaced.
-GUARDED_MODULES = ("builtins", "json", "json.encoder", "json.decoder", "json.scanner", "os", "io", "traceback",
-                   "linecache", "types", "errno", "__main__")
+GUARDED_MODULES = ("builtins", "json", "json.encoder", "json.decoder", "json.scanner", "traceback", "linecache",
+                   "__main__")
+# From the other modules the runner needs only these, taken before any learner code exists.
+_exit, _BytesIO, _ModuleType, _EPERM = os._exit, io.BytesIO, types.ModuleType, errno.EPERM
 GUARDED_CLASSES = (json.JSONEncoder, json.JSONDecoder)
 _MISSING = object()
 
@@ -180,6 +183,7 @@ class Guard:
     def __init__(self) -> None:
         self.modules = {name: sys.modules[name] for name in GUARDED_MODULES}
         self.saved = {name: dict(module.__dict__) for name, module in self.modules.items()}
+        self.order = {name: (tuple(saved), tuple(saved.values())) for name, saved in self.saved.items()}
         self.classes = {cls: dict(cls.__dict__) for cls in GUARDED_CLASSES}
         self.replaced: list[str] = []
 
@@ -187,9 +191,15 @@ class Guard:
         """Put back whatever learner code replaced, and remember its name."""
         for name, module in self.modules.items():
             current, saved = module.__dict__, self.saved[name]
+            keys, values = self.order[name]
+            # The common case, nothing touched, checked at C speed by identity (never ==, which
+            # a learner's object could answer with a lie).
+            if len(current) == len(keys) and all(map(operator.is_, current, keys)) \
+                    and all(map(operator.is_, current.values(), values)):
+                continue
             # A new name may shadow a built-in the module's own code looks up; a submodule
             # bound on import (`import json.tool`) is no such thing.
-            added = [key for key, value in current.items() if key not in saved and type(value) is not types.ModuleType]
+            added = [key for key, value in current.items() if key not in saved and type(value) is not _ModuleType]
             for key in added + list(saved):
                 if current.get(key, _MISSING) is not saved.get(key, _MISSING):
                     self._note(f"{name}.{key}")
@@ -229,25 +239,25 @@ def serve_wsgi(code, answer, response: dict, guard: "Guard", out) -> None:
 
     if code is None:
         send(response)
-        os._exit(0)
+        _exit(0)
     try:
         exec(code, answer.__dict__)
     except BaseException as exc:  # noqa: BLE001
         guard.restore()
         send({"load_error": describe(exc), "printed": sys.stdout.value(), **_replaced(guard)})
-        os._exit(0)
+        _exit(0)
     guard.restore()
     app = answer.__dict__.get("app")
     if not callable(app):
         found = "nothing" if app is None else f"a {type(app).__name__}"
         send({"no_app": f"your code defines no function `app(environ, start_response)` (app is {found})",
               "printed": sys.stdout.value(), **_replaced(guard)})
-        os._exit(0)
+        _exit(0)
     send({"loaded": True, "printed": sys.stdout.value(), **_replaced(guard)})
     while True:
         line = sys.stdin.readline()
         if not line:
-            os._exit(0)
+            _exit(0)
         request = json.loads(line)
         printed = CappedText(STEP_PRINT_CAP)
         sys.stdout = sys.stderr = printed
@@ -271,7 +281,7 @@ def call_app(app, request: dict, errors) -> dict:
         "REQUEST_METHOD": request["method"], "SCRIPT_NAME": "", "PATH_INFO": request["path"],
         "QUERY_STRING": request["query"], "SERVER_NAME": "api.example", "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "192.0.2.10",
-        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": errors,
+        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": _BytesIO(body), "wsgi.errors": errors,
         "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
     }
     for name, value in request["headers"]:
@@ -376,17 +386,15 @@ def main() -> None:
                 response["results"].append({"ok": False, "unreturnable": str(exc)[:300]})
                 continue
             except BaseException as exc:  # noqa: BLE001 (a hostile object's methods)
-                guard.restore()
                 response["results"].append({"ok": False, "unreturnable": f"it could not be read ({type(exc).__name__})"})
                 continue
-            guard.restore()
             response["results"].append({"ok": True, "value": value})
     if guard.replaced:
         response["replaced"] = guard.replaced
     response["printed"] = printed.value()
     out.write(json.dumps(response))
     out.flush()
-    os._exit(0)
+    _exit(0)
 
 
 if __name__ == "__main__":

@@ -199,13 +199,14 @@ def handle(x):
     Attack("results-past-the-limit-as-values", "def handle(x):\n    return 'y' * 190_000\n", _unreturnable_total,
            inputs=tuple(range(8))),
     Attack("replacing-what-the-runner-needs", '''
-import json, builtins, os
+import json, builtins, os, traceback
 json.dumps = None
 builtins.len = lambda value: 0
-os._exit = print
+traceback.extract_tb = print
+os._exit = print  # the runner took its own reference before any learner code ran
 def handle(x):
     return x
-''', _replaced("json.dumps", "builtins.len", "os._exit")),
+''', _replaced("json.dumps", "builtins.len", "traceback.extract_tb")),
     Attack("replacing-the-encoder-while-a-scenario-runs", '''
 import json
 def handle(x):

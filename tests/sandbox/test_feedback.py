@@ -38,7 +38,7 @@ def test_a_refusal_while_loading_says_so_too(grade_python):
 @pytest.mark.parametrize("code, named", [
     ("import json\njson.dumps = None\ndef handle(x):\n    return x\n", "`json.dumps`"),
     ("import builtins\nbuiltins.type = lambda v: int\ndef handle(x):\n    return x\n", "`builtins.type`"),
-    ("import os\ndef handle(x):\n    os._exit = print\n    return x\n", "`os._exit`"),
+    ("import traceback\ndef handle(x):\n    traceback.extract_tb = print\n    return x\n", "`traceback.extract_tb`"),
 ])
 def test_replacing_what_the_grader_needs_is_named_and_nothing_is_graded(grade_python, code, named):
     result = grade_python(code)
