@@ -9,4 +9,5 @@ urlpatterns = [
     path("modules/<slug:slug>/", views.module_detail, name="module-detail"),
     path("faq/", views.faq, name="faq"),
     path("roadmap/", views.roadmap, name="roadmap"),
+    path("search/", views.search, name="search"),
 ]

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from course.content.store import get_course
+
+from .search import MAX_QUERY, index_for
 from course.exercises.services import exercise_rows
 from course.progress.services import dashboard_for, passed_exercises
 
@@ -82,3 +84,12 @@ def roadmap(request: HttpRequest) -> HttpResponse:
     percent = {item.stage.slug: item.percent for item in dashboard_for(request=request, course=course)["stages"]}
     return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages,
                                                       "stage_percent": percent})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Search the course; htmx asks for the results fragment only, as the learner types."""
+    query = request.GET.get("q", "")[:MAX_QUERY]
+    hits = index_for(get_course()).search(query) if query.strip() else []
+    template = "catalogue/search.html#results" if request.htmx else "catalogue/search.html"
+    return render(request, template, {"query": query, "hits": hits})

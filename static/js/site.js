@@ -162,4 +162,19 @@
     }, { rootMargin: "0px 0px -70% 0px" });
     headings.forEach(function (h) { observer.observe(h); });
   }
+  // --- "/" goes to search: the search box on the search page, the search page elsewhere.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable], .cm-editor")) return;
+    var box = document.querySelector("[data-search-input]");
+    event.preventDefault();
+    if (box) {
+      box.focus();
+      box.select();
+    } else {
+      var link = document.querySelector("[data-search-link]");
+      if (link) location.href = link.href;
+    }
+  });
 })();

@@ -10,7 +10,7 @@ AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-
 MODULES = sorted(path.stem.split("-", 1)[1] for path in (Path(__file__).resolve().parents[2] / "content" / "modules").glob("*.md"))
 PAGES = ["/", "/modules/", *[f"/modules/{slug}/" for slug in MODULES], "/faq/", "/roadmap/", "/accounts/login/", "/accounts/signup/",
          "/exercises/created-response/", "/exercises/idempotency-key-handler/", "/exercises/create-then-read-scenario/",
-         "/modules/no-such-module/"]
+         "/search/?q=cache", "/modules/no-such-module/"]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
