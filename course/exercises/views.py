@@ -66,10 +66,17 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
                        "It is still in the editor: shorten it and submit again.")
     owner = f"user:{request.user.pk}" if request.user.is_authenticated else learner_key(request, create=True)
     limit = rate_limit_hit(key=f"submit:{owner}", limit=settings.SUBMISSIONS_PER_MINUTE, window=60)
+    message = f"That is more than {settings.SUBMISSIONS_PER_MINUTE} submissions in a minute."
+    if limit.allowed and not request.user.is_authenticated:
+        # An anonymous learner is a session, and a session is one cookie away: count the address too.
+        per_address = settings.SUBMISSIONS_PER_MINUTE_PER_ADDRESS
+        limit = rate_limit_hit(key=f"submit-address:{request.META.get('REMOTE_ADDR', '')}", limit=per_address, window=60)
+        message = (f"More than {per_address} answers a minute came from your network without an account. Log in to get "
+                   "your own allowance.")
     if not limit.allowed:
         draft_keep(request=request, exercise=exercise, snippet=snippet)
         response = _refuse(request, context, snippet, 429,
-                           f"That is more than {settings.SUBMISSIONS_PER_MINUTE} submissions in a minute. Your answer is kept; "
+                           f"{message} Your answer is kept; "
                            f"try again in {limit.retry_after} second{'s' if limit.retry_after != 1 else ''}.")
         response["Retry-After"] = str(limit.retry_after)
         return response

@@ -211,6 +211,9 @@ else:
 
 # Exercise submissions per session per minute (429 with Retry-After beyond).
 SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))
+# Anonymous submissions per client address per minute, whatever their session: dropping
+# the cookie does not buy a fresh allowance. Generous, for a classroom behind one NAT.
+SUBMISSIONS_PER_MINUTE_PER_ADDRESS = int(os.environ.get("SUBMISSIONS_PER_MINUTE_PER_ADDRESS", "60"))
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # The Python sandbox (course/sandbox): an interpreter to confine (default:
