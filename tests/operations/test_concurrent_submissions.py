@@ -26,7 +26,9 @@ def server_on_postgres(tmp_path, postgres_url, redis_url):
 
     with psycopg.connect(postgres_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute("DELETE FROM progress_attempt")
-    base, process = start_server(tmp_path, redis_url, postgres_url, "concurrency", per_minute=12)
+    base, process = start_server(tmp_path, redis_url, postgres_url, "concurrency", per_minute=12,
+                                   # fifty learners on one address, as a classroom behind one NAT
+                                   per_address=1000)
     yield base, postgres_url
     process.terminate()
     process.wait(timeout=60)

@@ -20,12 +20,13 @@ from .conftest import free_port
 pytestmark = pytest.mark.django_db
 
 
-def start_server(tmp_path, redis_url: str, database_url: str, name: str, *, per_minute: int = 3):
+def start_server(tmp_path, redis_url: str, database_url: str, name: str, *, per_minute: int = 3, per_address: int = 60):
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": "shared-" + "k" * 40,
            "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "STATIC_ROOT": str(tmp_path / "static"), "PORT": str(port), "WEB_CONCURRENCY": "1", "SANDBOX_WARM": "0",
-           "SUBMISSIONS_PER_MINUTE": str(per_minute), "GRACEFUL_TIMEOUT": "5"}
+           "SUBMISSIONS_PER_MINUTE": str(per_minute),
+           "SUBMISSIONS_PER_MINUTE_PER_ADDRESS": str(per_address), "GRACEFUL_TIMEOUT": "5"}
     env.pop("DEBUG", None)
     python = Path(sys.executable)
     log = open(tmp_path / f"{name}.log", "w")
