@@ -9,7 +9,7 @@ pick rules by name with their parameters.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -47,6 +47,19 @@ class Outcome:
     passed: bool
     message: str
     line: int | None = None
+    # The rule whose check owns the defect that stopped this one (e.g. "valid"
+    # for a node of the wrong type). When the exercise has that check and it
+    # failed, this one reads "not checked because of it" instead of failing
+    # for the same defect; otherwise this outcome reports the defect itself.
+    blocked_by: str = ""
+
+
+class Misshapen(Exception):
+    """Raised by a rule that meets a node of the wrong type: what was expected there, and its line."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class CheckResult:
     hint: str
     teaches: str
     line: int | None = None
+    not_checked_because: str = ""  # the id of the failed check whose defect kept this one from being checked
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,7 @@ class Grade:
             },
             "checks": [
                 {"id": c.id, "passed": c.passed, "message": c.message, "hint": c.hint, "teaches": c.teaches, "line": c.line}
+                | ({"not_checked_because": c.not_checked_because} if c.not_checked_because else {})
                 for c in self.checks
             ],
             "output": self.output,
@@ -135,6 +150,7 @@ class Grader:
     kind: ClassVar[str] = ""
     rules: ClassVar[dict[str, Rule]] = {}
     language: ClassVar[str] = "text"  # editor/highlighting language of snippets
+    structure_rule: ClassVar[str] = ""  # the rule that owns wrong node types (Misshapen), if the kind has one
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -152,6 +168,29 @@ class Grader:
     def unreadable_for(self, artefact: Any, checks: tuple[Check, ...]) -> SnippetError | None:
         """A part these checks need could not be read (e.g. a JSON body, when a rule reads it)."""
         return None
+
+    def prepare(self, artefact: Any, checks: tuple[Check, ...]) -> None:
+        """Tell the artefact which rules this exercise checks (so a rule can leave a defect to the one that owns it)."""
+
+    def implicit_checks(self, artefact: Any, checks: tuple[Check, ...]) -> tuple[Check, ...]:
+        """Checks every answer of this kind gets when it has something for them (e.g. a Content-Length to verify)."""
+        return ()
+
+    def run_rule(self, check: Check, artefact: Any) -> Outcome:
+        """One check's outcome; a wrong node type or a bug of ours becomes a failed check, never an exception."""
+        spec = self.rules[check.rule]
+        try:
+            outcome = spec.method(self, artefact, check.params)
+        except Misshapen as exc:
+            outcome = Outcome(False, exc.message, exc.line, blocked_by=self.structure_rule)
+        except RecursionError:
+            outcome = Outcome(False, "The snippet is nested too deeply to check this.")
+        except Exception:
+            logger.exception("grader %s rule %s failed", self.kind, check.rule)
+            outcome = Outcome(False, INTERNAL_PROBLEM)
+        if outcome.passed is False and outcome.line is None:
+            outcome = replace(outcome, line=1)  # every failure points somewhere the learner can look
+        return outcome
 
     def grade(self, snippet: str, checks: tuple[Check, ...], *, support: str = "") -> Grade:
         """Grade `snippet` against `checks`; never raises for any snippet.
@@ -173,22 +212,29 @@ class Grader:
         unreadable = self.unreadable_for(artefact, checks)
         if unreadable is not None:
             return Grade("error", 0.0, error=unreadable)
-        results = []
-        for check in checks:
-            spec = self.rules[check.rule]
-            try:
-                outcome = spec.method(self, artefact, check.params)
-            except RecursionError:
-                outcome = Outcome(False, "The snippet is nested too deeply to check this.")
-            except Exception:
-                logger.exception("grader %s rule %s failed", self.kind, check.rule)
-                outcome = Outcome(False, INTERNAL_PROBLEM)
-            results.append(CheckResult(check.id, outcome.passed, outcome.message,
-                                       "" if outcome.passed else check.hint, check.teaches, outcome.line))
+        self.prepare(artefact, checks)
+        checks = tuple(checks) + self.implicit_checks(artefact, checks)
+        outcomes = [self.run_rule(check, artefact) for check in checks]
+        results = checks_results(checks, outcomes)
         passed = sum(result.passed for result in results)
         score = round(passed / len(results), 4) if results else 0.0
         status = "passed" if results and passed == len(results) else "failed"
         return Grade(status, score, tuple(results))
+
+
+def checks_results(checks: tuple[Check, ...], outcomes: list[Outcome]) -> list[CheckResult]:
+    """Turn outcomes into results; one defect fails one check, and the checks it stopped say so."""
+    owners = {check.rule: check.id for check, outcome in zip(checks, outcomes) if not outcome.passed and not outcome.blocked_by}
+    results = []
+    for check, outcome in zip(checks, outcomes):
+        owner = owners.get(outcome.blocked_by) if not outcome.passed and outcome.blocked_by != check.rule else None
+        if owner:
+            message = f"Not checked, because of what check '{owner}' reports: {outcome.message}"
+            results.append(CheckResult(check.id, False, message, "", check.teaches, outcome.line, not_checked_because=owner))
+            continue
+        results.append(CheckResult(check.id, outcome.passed, outcome.message,
+                                   "" if outcome.passed else check.hint, check.teaches, outcome.line))
+    return results
 
 
 def snippet_problem(snippet: str) -> SnippetError | None:

@@ -1,8 +1,8 @@
-"""Reading JSON and YAML snippets safely, and the document rules several kinds share.
+"""The document rules several kinds share: paths into a value, typed equality, error shapes.
 
-JSON and YAML are parsed with limits: YAML aliases (the billion-laughs bomb)
-and deep nesting are refused, numbers must be finite. Errors carry the line
-and column the learner needs.
+Reading JSON and YAML (bounded, with the line of every node) is in `reading`;
+`load_json` and `load_yaml` here return the bare value for callers that need
+no lines.
 """
 
 from __future__ import annotations
@@ -12,131 +12,17 @@ import math
 import re
 from typing import Any
 
-import yaml
-
-from ..grading import Unreadable
-
-MAX_DEPTH = 64
+from .reading import MAX_DEPTH, Located, read_json, read_yaml  # noqa: F401  (re-exported)
 
 
 def load_json(text: str, *, first_line: int = 1, what: str = "snippet") -> Any:
-    """Parse JSON strictly (no NaN/Infinity), reporting line and column on failure."""
-
-    def reject_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not valid JSON; use null or a finite number")
-
-    try:
-        value = json.loads(text, parse_constant=reject_constant)
-    except json.JSONDecodeError as exc:
-        raise Unreadable(f"The {what} is not valid JSON: {exc.msg}", exc.lineno + first_line - 1, exc.colno) from None
-    except RecursionError:
-        raise Unreadable(f"The {what} is nested too deeply to read.") from None
-    except ValueError as exc:
-        raise Unreadable(f"The {what} is not valid JSON: {exc}") from None
-    if _depth(value) > MAX_DEPTH:
-        raise Unreadable(f"The {what} is nested more than {MAX_DEPTH} levels deep.")
-    return value
-
-
-MAX_YAML_LINES = 3000
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: about 8x faster
-_constructor = yaml.constructor.SafeConstructor()
-
-
-def _flow_depth(text: str) -> tuple[int, int, int]:
-    """Deepest [ { nesting outside quotes, and where it passes the limit (line, column).
-
-    The YAML parser walks flow collections recursively, so a deep one must be
-    refused before parsing, cheaply.
-    """
-    depth = deepest = 0
-    line, column, where = 1, 0, (1, 1)
-    quote = ""
-    for char in text:
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-            quote = "" if quote == "'" else quote
-        elif quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest, where = depth, (line, column)
-                if depth > MAX_DEPTH:
-                    break
-        elif char in "]}":
-            depth -= 1
-    return deepest, *where
+    """Parse JSON strictly (finite numbers, bounded integers and depth), reporting line and column on failure."""
+    return read_json(text, first_line=first_line, what=what).value
 
 
 def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely and boundedly: no aliases, no deep nesting, no custom tags."""
-    deepest, line, column = _flow_depth(text)
-    if deepest > MAX_DEPTH:
-        raise Unreadable(f"The YAML is nested more than {MAX_DEPTH} levels deep.", line, column)
-    lines = text.count("\n") + 1
-    if lines > MAX_YAML_LINES:
-        raise Unreadable(f"The YAML has {lines:,} lines; answers here are limited to {MAX_YAML_LINES:,}.")
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "it could not be parsed"
-        raise Unreadable(f"This is not valid YAML: {problem}", mark.line + 1 if mark else None,
-                         mark.column + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise Unreadable(f"This is not valid YAML: {exc}") from None
-    except RecursionError:
-        raise Unreadable("The YAML is nested too deeply to read.") from None
-    if node is None:
-        return None
-    return _construct(node, set(), 0)
-
-
-def _construct(node: yaml.Node, seen: set[int], depth: int) -> Any:
-    # Our own construction over the composed nodes: a node met twice is an
-    # alias (refused, so no billion laughs), and depth is bounded.
-    if id(node) in seen:
-        raise Unreadable("YAML anchors and aliases (&name, *name) are not accepted here; this value is reused. Write it out in full",
-                         node.start_mark.line + 1, node.start_mark.column + 1)
-    if depth > MAX_DEPTH:
-        raise Unreadable(f"The YAML is nested more than {MAX_DEPTH} levels deep.",
-                         node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.ScalarNode):
-        construct = _constructor.yaml_constructors.get(node.tag)
-        if construct is None:
-            raise Unreadable(f"The YAML tag {node.tag} is not accepted here", node.start_mark.line + 1, node.start_mark.column + 1)
-        try:
-            return construct(_constructor, node)
-        except (yaml.YAMLError, ValueError) as exc:
-            raise Unreadable(f"This YAML value cannot be read: {exc}", node.start_mark.line + 1, node.start_mark.column + 1) from None
-    seen.add(id(node))
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, seen, depth + 1) for item in node.value]
-    result: dict = {}
-    for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise Unreadable("YAML merge keys (<<) are not accepted here; write the keys out in full",
-                             key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        key = _construct(key_node, seen, depth + 1)
-        if isinstance(key, (dict, list)):
-            raise Unreadable("A YAML mapping key must be a plain value", key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        result[key] = _construct(value_node, seen, depth + 1)
-    return result
-
-
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+    """Parse one YAML document safely and boundedly: no aliases, no deep nesting, no tags but JSON's."""
+    return read_yaml(text).value
 
 
 # --- paths into a document: `error.details[0].field` ---------------------------

@@ -51,7 +51,7 @@ def test_field_details_and_problem_details(grade):
 @pytest.mark.parametrize("snippet, line, column", [
     ('{"a": 1,\n "b": }', 2, 7),
     ("{'a': 1}", 1, 2),
-    ('{"a": NaN}', None, None),
+    ('{"a": NaN}', 1, 7),  # NaN is not JSON: pointed at, like any other mistake
 ])
 def test_invalid_json_is_an_error_with_line_and_column(grade, snippet, line, column):
     result = grade("json-document", snippet, {"id": "p", "rule": "problem-details"})
