@@ -74,7 +74,7 @@ def main() -> None:
         checks_by_kind.setdefault(exercise.kind, exercise.checks)
         for sample in (exercise.solution, exercise.starter, *exercise.wrong):
             for _ in range(args.repeat):
-                samples[exercise.kind].append(timed(lambda: grader.grade(sample.text, exercise.checks)))
+                samples[exercise.kind].append(timed(lambda: grader.grade(sample.text, exercise.checks, support=exercise.support)))
     print(f"{len(course.exercises)} exercises, each answer graded {args.repeat} times")
     print(f"{'kind':<15} {'gradings':>9} {'median ms':>10} {'p99 ms':>8}")
     for kind in sorted(samples):

@@ -1,63 +1,293 @@
-"""`openapi`: an OpenAPI 3.0 or 3.1 document in YAML or JSON.
+"""`openapi`: an OpenAPI 3.0 or 3.1 document in YAML (block or flow style) or JSON.
 
-Structure is checked by openapi-spec-validator; design rules then look at
-what a reviewer would: 4xx responses documented, one error schema, pagination
-on collections, security applied, unique operationIds, valid examples.
+Structure is checked by openapi-spec-validator, plus every `$ref` must lead
+somewhere in the document; design rules then look at what a reviewer would:
+4xx responses documented, one error schema, pagination on collections,
+security applied, unique operationIds, valid examples.
+
+Every rule is total: a node of the wrong type raises `Misshapen` with what was
+expected there and its line, and that defect belongs to the `valid` check
+(the others say they were not checked because of it). Rules name every
+offending operation at once, and a rule with nothing to look at fails.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Any, Iterator
+from functools import cache
+from typing import Any, Callable, Iterator
 
 import jsonschema
+from jsonschema.exceptions import SchemaError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords as spec_keywords
 
-from ..grading import Grader, NoParams, Outcome, Params, Unreadable, register, rule
-from .documents import line_of_key, load_json, load_yaml
+from ..grading import Check, Grader, Misshapen, NoParams, Outcome, Params, Unreadable, register, rule
+from .documents import MISSING, type_name
+from .reading import Located, read_json, read_yaml
 
+try:  # the compiled validator: ~1,000x faster on the meta-schemas; optional, same verdicts
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - jsonschema-rs is a declared dependency
+    jsonschema_rs = None
+
+logger = logging.getLogger(__name__)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# The structural validator costs about 0.6 ms an operation; these bounds keep
-# any answer well inside the grading time budget. Exercise answers are tiny.
+# Bounds that keep any answer well inside the grading time budget. Exercise answers are tiny.
 MAX_PATHS = 200
-MAX_OPERATIONS = {"3.0": 100, "3.1": 30}  # 3.1's meta-schema is about 3.5x slower to check
+MAX_OPERATIONS = {"3.0": 100, "3.1": 100}
+MAX_LISTED = 5  # offenders named in one message; the rest are counted
+_JSON_START = re.compile(r'\s*[\[{]\s*(?:"|[\]}])')
+
+Path = tuple
+
+
+def where(path: Path) -> str:
+    return " › ".join(str(part) for part in path) or "the top level"
+
+
+def _listed(items: list[str]) -> str:
+    shown = ", ".join(items[:MAX_LISTED])
+    return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
+
+
+def _a(kind: str) -> str:
+    return {"object": "a mapping", "array": "a list", "null": "null", "boolean": "a boolean",
+            "integer": "a number", "number": "a number", "string": "a string"}.get(kind, kind)
 
 
 class Spec:
-    def __init__(self, document: dict, source: str) -> None:
-        self.document = document
-        self.source = source
+    def __init__(self, located: Located) -> None:
+        self.located = located
+        self.document: dict = located.value
+        self.version: str = self.document["openapi"]
+        self.rules: set[str] = set()  # the rules this exercise checks (see Grader.prepare)
 
-    def operations(self) -> Iterator[tuple[str, str, dict]]:
-        for path, item in (self.document.get("paths") or {}).items():
-            if not isinstance(item, dict):
-                continue
-            for method in HTTP_METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    yield path, method, operation
+    def line(self, *path: str | int) -> int:
+        return self.located.line(*path)
 
-    def line(self, *keys: str) -> int | None:
-        """Best effort: the line of the last key that can be found."""
-        for key in reversed(keys):
-            line = line_of_key(self.source, key)
-            if line:
-                return line
-        return None
-
-    def deref(self, node: Any, depth: int = 0) -> Any:
-        while isinstance(node, dict) and "$ref" in node and depth < 20:
-            ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                return node
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, dict) or part not in target:
-                    return node
-                target = target[part]
-            node, depth = target, depth + 1
+    def at(self, path: Path) -> Any:
+        """The node at `path`, or MISSING."""
+        node: Any = self.document
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                return MISSING
         return node
+
+    def mapping(self, path: Path, what: str, node: Any = MISSING) -> dict:
+        """The mapping at `path` (empty when absent); any other type, null included, is a structural defect."""
+        node = self.at(path) if node is MISSING else node
+        if node is MISSING:
+            return {}
+        if not isinstance(node, dict):
+            raise Misshapen(f"Expected {what} at {where(path)} to be a mapping; found {_a(type_name(node))}.", self.line(*path))
+        return node
+
+    def scalars(self, path: Path, node: dict, *keys: str) -> None:
+        """The named members of `node`, where present, are strings; anything else is a structural defect."""
+        for key in keys:
+            if key in node and not isinstance(node[key], str):
+                raise Misshapen(f"Expected {key} at {where(path)} to be a string; found {_a(type_name(node[key]))}.",
+                                self.line(*path, key))
+
+    def sequence(self, path: Path, what: str) -> list:
+        node = self.at(path)
+        if node is MISSING:
+            return []
+        if not isinstance(node, list):
+            raise Misshapen(f"Expected {what} at {where(path)} to be a list; found {_a(type_name(node))}.", self.line(*path))
+        return node
+
+    def operations(self) -> Iterator[tuple[str, str, dict, Path]]:
+        for path, item in self.mapping(("paths",), "the paths").items():
+            item = self.mapping(("paths", path), "a path item", item)
+            for method in HTTP_METHODS:
+                if method in item:
+                    at = ("paths", path, method)
+                    yield path, method, self.mapping(at, "an operation"), at
+
+    def deref(self, node: Any, path: Path) -> tuple[Any, Path]:
+        """Follow local $refs; one that leads nowhere is a structural defect named with its line."""
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            problem = ref_problem(self.document, ref)
+            if problem:
+                raise Misshapen(f"The $ref at {where(path)} {problem}.", self.line(*path, "$ref"))
+            target = pointer_path(ref)
+            node, path = self.at(target), target
+            seen += 1
+            if seen > 20:
+                raise Misshapen(f"The $ref at {where(path)} goes round in a circle of references.", self.line(*path))
+        return node, path
+
+    def responses(self, operation: dict, at: Path) -> Iterator[tuple[str, Any, Path]]:
+        for code, response in self.mapping(at + ("responses",), "the responses").items():
+            response, response_at = self.deref(response, at + ("responses", code))
+            yield str(code), self.mapping(response_at, "a response", response), response_at
+
+    def bodies(self, holder: Any, at: Path) -> Iterator[tuple[str, Any, Path]]:
+        """(media type, media type object, path) of a request body or response."""
+        for media, body in self.mapping(at + ("content",), "the content (media types)", holder.get("content", MISSING)).items():
+            body, body_at = self.deref(body, at + ("content", media))
+            yield media, self.mapping(body_at, "a media type object", body), body_at
+
+
+def pointer_path(ref: str) -> Path:
+    if ref == "#":
+        return ()
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
+
+
+def ref_problem(document: Any, ref: Any) -> str | None:
+    """Why `ref` does not lead to a node of this document, or None."""
+    if not isinstance(ref, str):
+        return f"should be a string like \"#/components/schemas/Problem\"; found {_a(type_name(ref))}"
+    if not ref.startswith("#"):
+        return f"points outside this document ({ref!r}); an answer here is one self-contained document, so use \"#/...\""
+    if ref != "#" and not ref.startswith("#/"):
+        return f"is not a JSON pointer ({ref!r}); write it as \"#/components/...\""
+    node: Any = document
+    walked = "#"
+    for part in pointer_path(ref):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return f"points to {ref!r}, which is not in this document ({walked} has no {part!r})"
+        walked += "/" + part.replace("~", "~0").replace("/", "~1")
+    return None
+
+
+_DATA_KEYS = {"example", "default", "enum", "const"}
+
+
+def dangling_refs(document: Any) -> list[tuple[Path, str]]:
+    """Every $ref in the document that leads nowhere: (path of the object holding it, why)."""
+    found = []
+    stack: list[tuple[Any, Path]] = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if "$ref" in node:
+                problem = ref_problem(document, node["$ref"])
+                if problem:
+                    found.append((path, problem))
+            for key, value in node.items():
+                if key in _DATA_KEYS or str(key).startswith("x-"):
+                    continue  # data, not description: a "$ref" key in an example is just a key
+                if key == "examples":
+                    if isinstance(value, dict):  # Example Objects: their `value` is data
+                        stack += [({k: v for k, v in example.items() if k != "value"}, path + (key, name))
+                                  for name, example in value.items() if isinstance(example, dict)]
+                    continue  # a schema's `examples` list is data
+                if key == "$ref":
+                    continue
+                stack.append((value, path + (key,)))
+        elif isinstance(node, list):
+            stack += [(value, path + (index,)) for index, value in enumerate(node)]
+    return sorted(found, key=lambda item: [str(part) for part in item[0]])
+
+
+# --- structural validation, fast -------------------------------------------------
+# openapi-spec-validator checks every Schema Object against its JSON Schema
+# dialect in pure Python (about 1 ms each). A compiled validator gives the
+# same verdict in microseconds; only when it finds a problem does the Python
+# one run, for its clearer message.
+
+_COMPILED: dict[int, Any] = {}  # by id of the meta-schema: the library's module-level constants, alive for good
+
+
+def _compile(meta_schema: Any) -> Any:
+    key = id(meta_schema)
+    if key not in _COMPILED:
+        from openapi_schema_validator._specifications import REGISTRY
+
+        resources = {uri: REGISTRY[uri].contents for uri in REGISTRY}
+        try:
+            _COMPILED[key] = jsonschema_rs.validator_for(
+                meta_schema, retriever=lambda uri: resources[uri.rstrip("#")], validate_formats=True)
+        except Exception:  # a dialect the compiled validator cannot take: the Python one does the work
+            _COMPILED[key] = None
+    return _COMPILED[key]
+
+
+def _fast_checker(checker: Callable[[Any], None], meta_schema: Any) -> Callable[[Any], None]:
+    compiled = _compile(meta_schema) if jsonschema_rs is not None and meta_schema is not None else None
+    if compiled is None:
+        return checker
+
+    def check(value: Any) -> None:
+        if not compiled.is_valid(value):
+            checker(value)  # raises, with the Python validator's message
+    return check
+
+
+class _MetaCheckEverySchema:
+    """The library meta-checks only the outermost schema, then walks into subschemas, $refs included, trusting
+    them; a $ref to a broken schema then crashes the walk. With the compiled checker, checking each one is cheap."""
+
+    def __call__(self, schema, require_properties=True, meta_checked=False):
+        return super().__call__(schema, require_properties=require_properties, meta_checked=False)
+
+
+class _Schema30(_MetaCheckEverySchema, spec_keywords.OpenAPIV30SchemaValidator):
+    def _get_schema_checker(self, schema, schema_value):
+        return _fast_checker(super()._get_schema_checker(schema, schema_value), self.schema_validator_cls.META_SCHEMA)
+
+
+class _Schema31(_MetaCheckEverySchema, spec_keywords.OpenAPIV31SchemaValidator):
+    def _get_schema_checker(self, schema, schema_value):
+        checker = super()._get_schema_checker(schema, schema_value)
+        cls = self._get_validator_class_for_dialect(self._get_schema_dialect_id(schema, schema_value))
+        return _fast_checker(checker, cls.META_SCHEMA) if cls is not None else checker
+
+
+def _locating(cls: type) -> type:
+    """A keyword validator whose errors carry their place in the document.
+
+    The library's keyword validators report paths relative to the node they
+    check (or none); the innermost one to see an error prefixes its node's
+    path, so the learner is pointed at the right line.
+    """
+
+    def __call__(self, *args, **kwargs):
+        node = next((arg for arg in args if hasattr(arg, "parts")), None)
+        for error in cls.__call__(self, *args, **kwargs):
+            if node is not None and not getattr(error, "_located", False):
+                error.path.extendleft(reversed(tuple(node.parts)))
+                error._located = True
+            yield error
+
+    return type(f"Located{cls.__name__}", (cls,), {"__call__": __call__})
+
+
+class _Spec30(OpenAPIV30SpecValidator):
+    keyword_validators = {name: _locating(cls) for name, cls in
+                          {**OpenAPIV30SpecValidator.keyword_validators, "schema": _Schema30}.items()}
+
+
+class _Spec31(OpenAPIV31SpecValidator):
+    keyword_validators = {name: _locating(cls) for name, cls in
+                          {**OpenAPIV31SpecValidator.keyword_validators, "schema": _Schema31}.items()}
+
+
+@cache
+def _python_document_validator(version: str) -> Any:
+    """The pure-Python validator of the OpenAPI meta-schema: slower, but its best_match names the real problem."""
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    schema = dict(schema_v31 if version == "3.1" else schema_v30)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+_DUPLICATE_ID = re.compile(r"^Operation ID '.*' for '.*' in '.*' is not unique$", re.S)
 
 
 class PaginationParams(Params):
@@ -76,108 +306,165 @@ class OperationParams(Params):
 @register("openapi")
 class OpenApiGrader(Grader):
     language = "yaml"
+    structure_rule = "valid"
 
     def parse(self, snippet: str) -> Spec:
-        text = snippet.lstrip()
-        document = load_json(snippet) if text.startswith("{") else load_yaml(snippet)
+        # JSON-looking text gets the JSON reader (its messages fit JSON); the rest is YAML 1.2,
+        # which also holds flow style: `{openapi: 3.1.0, info: {...}}`.
+        located = read_json(snippet) if _JSON_START.match(snippet) else read_yaml(snippet)
+        document = located.value
         if not isinstance(document, dict):
-            raise Unreadable("An OpenAPI document is a mapping with openapi, info and paths at the top.", 1, 1)
+            raise Unreadable("An OpenAPI document is a mapping with openapi, info and paths at the top; "
+                             f"this is {_a(type_name(document))}.", 1, 1)
         version = document.get("openapi")
         if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+$", version):
-            line = line_of_key(snippet, "openapi") or 1
             found = repr(version) if version is not None else "no 'openapi' key"
-            raise Unreadable(f"Expected 'openapi: 3.0.x' or 'openapi: 3.1.x' at the top; found {found}", line, 1)
+            raise Unreadable(f"Expected 'openapi: 3.0.x' or 'openapi: 3.1.x' at the top; found {found}", located.line("openapi"), 1)
         paths = document.get("paths")
         if isinstance(paths, dict):
             operations = sum(1 for item in paths.values() if isinstance(item, dict) for method in HTTP_METHODS if method in item)
             limit = MAX_OPERATIONS[version[:3]]
             if len(paths) > MAX_PATHS or operations > limit:
                 raise Unreadable(f"This document has {len(paths)} paths and {operations} operations; answers here are limited to "
-                                 f"{MAX_PATHS} paths and {limit} operations for OpenAPI {version[:3]}.", line_of_key(snippet, "paths") or 1)
-        return Spec(document, snippet)
+                                 f"{MAX_PATHS} paths and {limit} operations.", located.line("paths"))
+        return Spec(located)
+
+    def prepare(self, spec: Spec, checks: tuple[Check, ...]) -> None:
+        spec.rules = {check.rule for check in checks}
 
     @rule("valid")
     def valid(self, spec: Spec, p: NoParams) -> Outcome:
-        """The document is structurally valid OpenAPI (openapi-spec-validator)."""
-        validator = OpenAPIV31SpecValidator if spec.document["openapi"].startswith("3.1") else OpenAPIV30SpecValidator
+        """The document is structurally valid OpenAPI (openapi-spec-validator), and every $ref leads somewhere in it."""
+        dangling = dangling_refs(spec.document)  # first: the validator cannot follow a $ref to nowhere
+        if dangling:
+            (path, problem), *rest = dangling
+            more = f" ({len(rest)} more $ref(s) lead nowhere: {_listed([where(other) for other, _ in rest])})" if rest else ""
+            return Outcome(False, f"The $ref at {where(path)} {problem}{more}.", spec.line(*path, "$ref"))
+        validator = _Spec31 if spec.version.startswith("3.1") else _Spec30
+        if not validator.schema_validator.is_valid(spec.document):  # the meta-schema first; Python's best match reads best
+            errors = list(_python_document_validator(spec.version[:3]).iter_errors(spec.document))
+            first = jsonschema.exceptions.best_match(errors)
+            if first is not None:
+                return self._invalid(spec, first, len(errors))
+        errors = []
         try:
-            errors = list(validator(spec.document).iter_errors())
-        except Exception as exc:  # the validator can trip on very odd input; report, never crash
-            return Outcome(False, f"The document could not be validated as OpenAPI: {exc.__class__.__name__}.", 1)
+            for error in validator(spec.document).iter_errors():
+                errors.append(error)
+        except Exception as exc:  # the library can trip on odd input: report what it found, or that it stopped
+            logger.info("openapi-spec-validator stopped on an answer", exc_info=True)
+            if not errors:
+                return Outcome(False, "The document matches the OpenAPI schema, but the validator stopped on something unusual in it "
+                               f"({exc.__class__.__name__}); compare the operations and schemas with the examples in the module.",
+                               spec.line("paths"))
+        if "unique-operation-ids" in spec.rules:  # that check owns duplicates, with a clearer message
+            errors = [error for error in errors if not _DUPLICATE_ID.match(str(getattr(error, "message", "")))]
         if errors:
-            first = errors[0]
-            where = " › ".join(str(part) for part in getattr(first, "absolute_path", [])) or "the top level"
-            keys = [str(part) for part in getattr(first, "absolute_path", [])]
-            line = spec.line(*keys) if keys else 1
-            more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
-            return Outcome(False, f"Expected a valid OpenAPI {spec.document['openapi']} document; at {where}: {first.message}{more}.", line)
-        return Outcome(True, f"A valid OpenAPI {spec.document['openapi']} document.")
+            return self._invalid(spec, errors[0], len(errors))
+        return Outcome(True, f"A valid OpenAPI {spec.version} document.")
+
+    def _invalid(self, spec: Spec, first: Any, count: int) -> Outcome:
+        path = tuple(getattr(first, "absolute_path", ()))
+        message = str(getattr(first, "message", first)).split("\n")[0].rstrip(".")
+        more = f" ({count - 1} more problem(s) after this one)" if count > 1 else ""
+        return Outcome(False, f"Expected a valid OpenAPI {spec.version} document; at {where(path)}: {message}{more}.", spec.line(*path))
 
     @rule("documents-4xx")
     def documents_4xx(self, spec: Spec, p: NoParams) -> Outcome:
         """Every operation documents at least one 4xx response."""
-        for path, method, operation in spec.operations():
-            codes = [str(code) for code in (operation.get("responses") or {})]
+        missing, lines, count = [], [], 0
+        for path, method, operation, at in spec.operations():
+            count += 1
+            codes = [code for code, _, _ in spec.responses(operation, at)]
             if not any(re.fullmatch(r"4(\d\d|XX)", code) for code in codes):
-                return Outcome(False, f"Expected {method.upper()} {path} to document at least one 4xx response "
-                               f"(what does a client get for bad input or a missing resource?); found {', '.join(codes) or 'none'}.",
-                               spec.line(path, method))
-        return Outcome(True, "Every operation documents its 4xx responses.")
+                missing.append(f"{method.upper()} {path} (found {', '.join(codes) or 'no responses'})")
+                lines.append(spec.line(*at))
+        if not count:
+            return Outcome(False, "Expected operations whose 4xx responses can be checked; the document has none under paths.",
+                           spec.line("paths"))
+        if missing:
+            return Outcome(False, f"Expected every operation to document at least one 4xx response (what does a client get for bad "
+                           f"input or a missing resource?); {len(missing)} of {count} document none: {_listed(missing)}.", lines[0])
+        return Outcome(True, f"All {count} operation(s) document their 4xx responses.")
 
     @rule("shared-error-schema")
     def shared_error_schema(self, spec: Spec, p: NoParams) -> Outcome:
         """Every 4xx/5xx response body uses one shared schema through $ref."""
-        refs: dict[str, tuple[str, str, str]] = {}
-        for path, method, operation in spec.operations():
-            for code, response in (operation.get("responses") or {}).items():
-                if not re.fullmatch(r"[45](\d\d|XX)", str(code)):
+        refs: dict[str, list[str]] = {}
+        problems, lines = [], []
+        for path, method, operation, at in spec.operations():
+            for code, response, response_at in spec.responses(operation, at):
+                if not re.fullmatch(r"[45](\d\d|XX)", code):
                     continue
-                response = spec.deref(response)
-                content = (response or {}).get("content") or {}
-                if not content:
-                    return Outcome(False, f"Expected the {code} response of {method.upper()} {path} to describe its error body; it has no content.",
-                                   spec.line(path, method, str(code)))
-                for media, body in content.items():
-                    schema = (body or {}).get("schema") or {}
-                    ref = schema.get("$ref") if isinstance(schema, dict) else None
-                    if not ref:
-                        return Outcome(False, f"Expected the {code} response of {method.upper()} {path} to use the shared error schema "
-                                       "through $ref (#/components/schemas/...); found an inline schema.",
-                                       spec.line(path, method, str(code)))
-                    refs.setdefault(ref, (path, method, str(code)))
+                here = f"the {code} response of {method.upper()} {path}"
+                bodies = list(spec.bodies(response, response_at))
+                if not bodies:
+                    problems.append(f"{here} has no content")
+                    lines.append(spec.line(*response_at))
+                for media, body, body_at in bodies:
+                    schema = body.get("schema", MISSING)
+                    if isinstance(schema, bool):  # `schema: true` is a valid 3.1 schema, and an inline one
+                        schema = {}
+                    schema = spec.mapping(body_at + ("schema",), "a schema", schema)
+                    ref = schema.get("$ref")
+                    if "$ref" in schema and ref_problem(spec.document, ref):
+                        raise Misshapen(f"The $ref at {where(body_at + ('schema',))} {ref_problem(spec.document, ref)}.",
+                                        spec.line(*body_at, "schema", "$ref"))
+                    if not isinstance(ref, str) or not ref:
+                        problems.append(f"{here} ({media}) has an inline schema")
+                        lines.append(spec.line(*body_at, "schema"))
+                    else:
+                        refs.setdefault(ref, []).append(f"{code} {method.upper()} {path}")
+        if problems:
+            return Outcome(False, "Expected every error response to describe its body with the shared error schema through $ref "
+                           f"(#/components/schemas/...); {_listed(problems)}.", lines[0])
         if not refs:
-            return Outcome(False, "Expected 4xx/5xx responses whose bodies use one shared error schema; found no error responses.", 1)
+            return Outcome(False, "Expected 4xx/5xx responses whose bodies use one shared error schema; found no error responses.",
+                           spec.line("paths"))
         if len(refs) > 1:
-            listed = ", ".join(sorted(refs))
-            return Outcome(False, f"Expected one error schema for every error response; found {len(refs)}: {listed}.",
-                           spec.line(*list(refs.values())[1]))
+            listed = "; ".join(f"{ref} ({_listed(users)})" for ref, users in sorted(refs.items()))
+            return Outcome(False, f"Expected one error schema for every error response; found {len(refs)}: {listed}.", spec.line("paths"))
         return Outcome(True, f"Every error response uses {next(iter(refs))}.")
 
     @rule("pagination", params=PaginationParams)
     def pagination(self, spec: Spec, p: PaginationParams) -> Outcome:
         """Every collection GET takes a pair of pagination query parameters."""
-        shared = spec.document.get("paths") or {}
-        for path, method, operation in spec.operations():
+        missing, lines, count = [], [], 0
+        for path, method, operation, at in spec.operations():
             if method != "get" or path.rstrip("/").endswith("}"):
                 continue
+            count += 1
             names = set()
-            for parameter in [*((shared.get(path) or {}).get("parameters") or []), *(operation.get("parameters") or [])]:
-                parameter = spec.deref(parameter)
-                if isinstance(parameter, dict) and parameter.get("in") == "query":
-                    names.add(str(parameter.get("name")))
+            for holder in (("paths", path), at):
+                for index, parameter in enumerate(spec.sequence(holder + ("parameters",), "the parameters")):
+                    parameter, parameter_at = spec.deref(parameter, holder + ("parameters", index))
+                    parameter = spec.mapping(parameter_at, "a parameter", parameter)
+                    spec.scalars(parameter_at, parameter, "name", "in")
+                    if parameter.get("in") == "query":
+                        names.add(str(parameter.get("name")))
             if not any(set(option) <= names for option in p.any_of):
-                options = " or ".join("+".join(option) for option in p.any_of)
-                return Outcome(False, f"Expected the collection GET {path} to take pagination parameters ({options}); "
-                               f"found {', '.join(sorted(names)) or 'no query parameters'}.", spec.line(path, "get"))
-        return Outcome(True, "Every collection GET is paginated.")
+                missing.append(f"GET {path} (found {', '.join(sorted(names)) or 'no query parameters'})")
+                lines.append(spec.line(*at))
+        options = " or ".join("+".join(option) for option in p.any_of)
+        if not count:
+            return Outcome(False, "Expected a collection GET (a path not ending in a {parameter}) to check for pagination; "
+                           "the document has none.", spec.line("paths"))
+        if missing:
+            return Outcome(False, f"Expected every collection GET to take pagination parameters ({options}); "
+                           f"{_listed(missing)}.", lines[0])
+        return Outcome(True, f"All {count} collection GET(s) are paginated.")
 
     @rule("security", params=SecurityParams)
     def security(self, spec: Spec, p: SecurityParams) -> Outcome:
         """A security scheme is defined and applied to every operation."""
-        schemes = ((spec.document.get("components") or {}).get("securitySchemes") or {})
+        spec.mapping(("components",), "the components")
+        schemes = spec.mapping(("components", "securitySchemes"), "the security schemes")
         if not schemes:
             return Outcome(False, "Expected a security scheme under components.securitySchemes (for example bearer JWT); found none.",
-                           spec.line("components") or 1)
+                           spec.line("components"))
+        schemes = {name: spec.mapping(at, "a security scheme", scheme) for name, (scheme, at) in
+                   ((name, spec.deref(scheme, ("components", "securitySchemes", name))) for name, scheme in schemes.items())}
+        for name, scheme in schemes.items():
+            spec.scalars(("components", "securitySchemes", name), scheme, "type", "scheme")
         wanted = {
             name for name, scheme in schemes.items()
             if isinstance(scheme, dict) and (p.http_scheme is None or (
@@ -185,99 +472,141 @@ class OpenApiGrader(Grader):
         }
         if not wanted:
             return Outcome(False, f"Expected an HTTP '{p.http_scheme}' security scheme (type: http, scheme: {p.http_scheme}); "
-                           f"found {', '.join(schemes)}.", spec.line("securitySchemes") or 1)
-        top = spec.document.get("security")
-        for path, method, operation in spec.operations():
-            applied = operation.get("security", top)
+                           f"found {', '.join(schemes)}.", spec.line("components", "securitySchemes"))
+        top = spec.sequence(("security",), "the security requirements") if "security" in spec.document else None
+        problems, lines, count = [], [], 0
+        for path, method, operation, at in spec.operations():
+            count += 1
             here = f"{method.upper()} {path}"
+            if "security" in operation:
+                applied, applied_at = spec.sequence(at + ("security",), "the security requirements"), at + ("security",)
+            else:
+                applied, applied_at = top, ("security",)
             if applied is None:
-                return Outcome(False, f"Expected security applied to {here} (at the top level or on the operation); found none.",
-                               spec.line(path, method))
-            if not isinstance(applied, list) or not applied or any(not requirement for requirement in applied):
-                return Outcome(False, f"{here} opts out of authentication (security: [] or an empty requirement); "
-                               "every operation here should require it.", spec.line(path, method, "security"))
-            for requirement in applied:
-                for name in (requirement if isinstance(requirement, dict) else {}):
-                    if name not in schemes:
-                        return Outcome(False, f"{here} requires the scheme '{name}', which components.securitySchemes does not define.",
-                                       spec.line(path, method, "security"))
-            if not any(isinstance(requirement, dict) and set(requirement) & wanted for requirement in applied):
-                return Outcome(False, f"Expected {here} to require the {p.http_scheme or 'defined'} scheme ({', '.join(sorted(wanted))}).",
-                               spec.line(path, method, "security"))
-        return Outcome(True, f"Security scheme {', '.join(sorted(wanted))} is defined and applied to every operation.")
+                problems.append(f"{here} has none")
+                lines.append(spec.line(*at))
+                continue
+            requirements = [spec.mapping(applied_at + (index,), "a security requirement", requirement)
+                            for index, requirement in enumerate(applied)]
+            if not requirements or any(not requirement for requirement in requirements):
+                problems.append(f"{here} opts out of authentication (security: [] or an empty requirement)")
+                lines.append(spec.line(*applied_at))
+                continue
+            unknown = sorted({name for requirement in requirements for name in requirement if name not in schemes})
+            if unknown:
+                problems.append(f"{here} requires {', '.join(repr(name) for name in unknown)}, which components.securitySchemes "
+                                f"does not define (it has {', '.join(repr(name) for name in schemes)})")
+                lines.append(spec.line(*applied_at))
+            elif not any(set(requirement) & wanted for requirement in requirements):
+                problems.append(f"{here} does not require the {p.http_scheme or 'defined'} scheme ({', '.join(sorted(wanted))})")
+                lines.append(spec.line(*applied_at))
+        if not count:
+            return Outcome(False, "Expected operations to check for security; the document has none under paths.", spec.line("paths"))
+        if problems:
+            return Outcome(False, f"Expected security applied to every operation (at the top level or on each one); "
+                           f"{_listed(problems)}.", lines[0])
+        return Outcome(True, f"Security scheme {', '.join(sorted(wanted))} is defined and applied to all {count} operation(s).")
 
     @rule("unique-operation-ids")
     def unique_operation_ids(self, spec: Spec, p: NoParams) -> Outcome:
         """Every operation has an operationId, and no two share one."""
-        seen: dict[str, str] = {}
-        for path, method, operation in spec.operations():
+        users: dict[str, list[tuple[str, int]]] = {}
+        missing, lines, count = [], [], 0
+        for path, method, operation, at in spec.operations():
+            count += 1
             operation_id = operation.get("operationId")
             here = f"{method.upper()} {path}"
-            if not isinstance(operation_id, str) or not operation_id:
-                return Outcome(False, f"Expected an operationId on {here} (code generators name functions after it); found none.",
-                               spec.line(path, method))
-            if operation_id in seen:
-                return Outcome(False, f"Expected unique operationIds; '{operation_id}' is used by {seen[operation_id]} and {here}.",
-                               spec.line(operation_id))
-            seen[operation_id] = here
-        return Outcome(True, "Every operation has its own operationId.")
+            if "operationId" in operation and not isinstance(operation_id, str):
+                raise Misshapen(f"Expected the operationId at {where(at + ('operationId',))} to be a string; found "
+                                f"{_a(type_name(operation_id))}.", spec.line(*at, "operationId"))
+            if not isinstance(operation_id, str) or not operation_id.strip():
+                missing.append(here)
+                lines.append(spec.line(*at))
+            else:
+                users.setdefault(operation_id, []).append((here, spec.line(*at, "operationId")))
+        if not count:
+            return Outcome(False, "Expected operations whose operationIds can be checked; the document has none under paths.",
+                           spec.line("paths"))
+        shared = {name: found for name, found in users.items() if len(found) > 1}
+        problems = [f"'{name}' is used by {' and '.join(here for here, _ in found)}" for name, found in shared.items()]
+        lines += [found[1][1] for found in shared.values()]
+        if missing:
+            problems.insert(0, f"no operationId on {_listed(missing)} (code generators name functions after it)")
+        if problems:
+            return Outcome(False, f"Expected a unique operationId on every operation; {'; '.join(problems)}.", lines[0])
+        return Outcome(True, f"All {count} operation(s) have their own operationId.")
 
     @rule("examples")
     def examples(self, spec: Spec, p: NoParams) -> Outcome:
         """Bodies carry examples, and each example is valid against its schema."""
         found = 0
-        for path, method, operation in spec.operations():
+        problems, lines = [], []
+        for path, method, operation, at in spec.operations():
             bodies = []
-            request = spec.deref(operation.get("requestBody") or {})
-            bodies += [("request body", media, spec.deref(body)) for media, body in ((request or {}).get("content") or {}).items()]
-            for code, response in (operation.get("responses") or {}).items():
-                response = spec.deref(response)
-                bodies += [(f"{code} response", media, spec.deref(body)) for media, body in ((response or {}).get("content") or {}).items()]
-            for label, media, body in bodies:
-                if not isinstance(body, dict):
-                    continue
+            if "requestBody" in operation:
+                request, request_at = spec.deref(operation["requestBody"], at + ("requestBody",))
+                request = spec.mapping(request_at, "a request body", request)
+                bodies += [("request body", media, body, body_at) for media, body, body_at in spec.bodies(request, request_at)]
+            for code, response, response_at in spec.responses(operation, at):
+                bodies += [(f"{code} response", media, body, body_at) for media, body, body_at in spec.bodies(response, response_at)]
+            for label, media, body, body_at in bodies:
                 samples = []
                 if "example" in body:
-                    samples.append(body["example"])
-                for example in (body.get("examples") or {}).values():
-                    example = spec.deref(example)
+                    samples.append((body["example"], body_at + ("example",)))
+                for name, example in spec.mapping(body_at + ("examples",), "the named examples").items():
+                    example, example_at = spec.deref(example, body_at + ("examples", name))
                     if isinstance(example, dict) and "value" in example:
-                        samples.append(example["value"])
-                schema = body.get("schema")
-                for sample in samples:
+                        samples.append((example["value"], example_at + ("value",)))
+                for sample, sample_at in samples:
                     found += 1
-                    problem = _example_problem(spec, schema, sample)
+                    problem = _example_problem(spec, body.get("schema"), sample, body_at + ("schema",))
                     if problem:
-                        return Outcome(False, f"The example for the {label} of {method.upper()} {path} does not match its schema: {problem}.",
-                                       spec.line(path, method, "example"))
+                        problems.append(f"the {label} of {method.upper()} {path}: {problem}")
+                        lines.append(spec.line(*sample_at))
+        if problems:
+            return Outcome(False, f"Expected every example to match its schema; {len(problems)} of {found} do not: "
+                           f"{_listed(problems)}.", lines[0])
         if not found:
-            return Outcome(False, "Expected at least one example (example: or examples:) on a request or response body; found none.", 1)
+            return Outcome(False, "Expected at least one example (example: or examples:) on a request or response body; found none.",
+                           spec.line("paths"))
         return Outcome(True, f"{found} example(s), each valid against its schema.")
 
     @rule("has-operation", params=OperationParams)
     def has_operation(self, spec: Spec, p: OperationParams) -> Outcome:
         """The document has the given operation (method + path)."""
-        for path, method, _ in spec.operations():
+        for path, method, _, at in spec.operations():
             if method == p.method.lower() and path == p.path:
-                return Outcome(True, f"{p.method.upper()} {p.path} is documented.", spec.line(path))
-        return Outcome(False, f"Expected the operation {p.method.upper()} {p.path}; the document has no such operation.", 1)
+                return Outcome(True, f"{p.method.upper()} {p.path} is documented.", spec.line(*at))
+        return Outcome(False, f"Expected the operation {p.method.upper()} {p.path}; the document has no such operation.",
+                       spec.line("paths"))
 
 
-def _example_problem(spec: Spec, schema: Any, sample: Any) -> str | None:
+def _example_problem(spec: Spec, schema: Any, sample: Any, at: Path) -> str | None:
     if not isinstance(schema, dict):
         return None
     resolved = _inline_refs(spec, schema, 0, [5000])
-    if spec.document["openapi"].startswith("3.0"):
+    meta = _schema_meta(spec.version)
+    compiled = _compile(meta) if jsonschema_rs is not None and meta is not None else None
+    if compiled is not None and not compiled.is_valid(resolved):  # a broken schema is the valid check's to report
+        raise Misshapen(f"The schema at {where(at)} is not valid JSON Schema, so its example cannot be checked against it.",
+                        spec.line(*at))
+    if spec.version.startswith("3.0"):
         resolved = _nullable_to_type_list(resolved)
     try:
         error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(resolved).iter_errors(sample))
-    except (jsonschema.exceptions.SchemaError, jsonschema.exceptions.UnknownType, jsonschema.exceptions._WrappedReferencingError,
+    except (SchemaError, jsonschema.exceptions.UnknownType, jsonschema.exceptions._WrappedReferencingError,
             RecursionError, TypeError, ValueError, KeyError, AttributeError) as exc:
         return f"its schema is not valid JSON Schema, so the example cannot be checked ({type(exc).__name__})"
     if error is None:
         return None
-    where = "/".join(str(part) for part in error.absolute_path)
-    return f"{error.message}" + (f" at {where}" if where else "")
+    at = "/".join(str(part) for part in error.absolute_path)
+    return f"{error.message}" + (f" at {at}" if at else "")
+
+
+def _schema_meta(version: str) -> Any:
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    return (OAS31Validator if version.startswith("3.1") else OAS30Validator).META_SCHEMA
 
 
 def _inline_refs(spec: Spec, node: Any, depth: int, budget: list[int]) -> Any:
@@ -288,7 +617,9 @@ def _inline_refs(spec: Spec, node: Any, depth: int, budget: list[int]) -> Any:
         return {}
     if isinstance(node, dict):
         if "$ref" in node:
-            return _inline_refs(spec, spec.deref(node), depth + 1, budget)
+            if ref_problem(spec.document, node["$ref"]):
+                return {}  # the valid check names it
+            return _inline_refs(spec, spec.at(pointer_path(node["$ref"])), depth + 1, budget)
         return {key: _inline_refs(spec, value, depth + 1, budget) for key, value in node.items()}
     if isinstance(node, list):
         return [_inline_refs(spec, item, depth + 1, budget) for item in node]

@@ -72,9 +72,10 @@ def test_missing_4xx_inline_error_schemas_and_pagination_are_caught(grade):
     doc["paths"]["/v1/orders"]["get"]["responses"]["400"] = {
         "description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}}
     result = grade("openapi", yaml.safe_dump(doc), *RULES)
-    assert "GET /v1/orders/{orderId} to document at least one 4xx" in result.result_for("documents-4xx").message
+    assert "1 of 2 document none: GET /v1/orders/{orderId} (found 200)" in result.result_for("documents-4xx").message
     assert "inline schema" in result.result_for("shared-error-schema").message
-    assert "take pagination parameters" in result.result_for("pagination").message
+    assert "take pagination parameters (limit+cursor" in result.result_for("pagination").message
+    assert "GET /v1/orders (found no query parameters)" in result.result_for("pagination").message
 
 
 def test_security_operation_ids_and_examples(grade):
@@ -83,9 +84,9 @@ def test_security_operation_ids_and_examples(grade):
     doc["paths"]["/v1/orders/{orderId}"]["get"]["operationId"] = "listOrders"
     doc["paths"]["/v1/orders"]["get"]["responses"]["200"]["content"]["application/json"]["example"] = {"data": "nope"}
     result = grade("openapi", yaml.safe_dump(doc), *RULES)
-    assert "Expected security applied to GET /v1/orders" in result.result_for("security").message
+    assert "GET /v1/orders has none, GET /v1/orders/{orderId} has none" in result.result_for("security").message
     assert "'listOrders' is used by GET /v1/orders and GET /v1/orders/{orderId}" in result.result_for("unique-operation-ids").message
-    assert "does not match its schema" in result.result_for("examples").message
+    assert "1 of 1 do not: the 200 response of GET /v1/orders: 'nope' is not of type 'array' at data" in result.result_for("examples").message
 
 
 @pytest.mark.parametrize("snippet, fragment", [
@@ -139,3 +140,82 @@ def test_a_bug_in_a_rule_is_a_failed_check_with_a_plain_message_never_an_excepti
     monkeypatch.setitem(OpenApiGrader.rules, "valid", Rule("valid", NoParams, explode))
     result = grade("openapi", GOOD_YAML, {"id": "v", "rule": "valid"})
     assert result.result_for("v").message == INTERNAL_PROBLEM
+
+
+def _lines(snippet: str, text: str) -> int:
+    return next(number for number, line in enumerate(snippet.split("\n"), start=1) if text in line)
+
+
+def test_yaml_flow_style_block_style_and_json_grade_the_same(grade):
+    document = yaml.safe_load(GOOD_YAML)
+    document["paths"]["/v1/orders"]["get"]["responses"]["200"]["content"]["application/json"]["example"] = {"data": "x"}
+    styles = [yaml.safe_dump(document, default_flow_style=False), yaml.safe_dump(document, default_flow_style=True),
+              json.dumps(document), json.dumps(document, indent=4).replace("\n", "\r\n")]
+    verdicts = [[(c.id, c.passed, c.message) for c in grade("openapi", text, *RULES).checks] for text in styles]
+    assert verdicts[0] == verdicts[1] == verdicts[2] == verdicts[3]
+    assert [passed for _, passed, _ in verdicts[0]].count(False) == 1  # only the example
+
+
+def test_a_ref_to_nothing_fails_valid_naming_the_pointer_and_its_line(grade):
+    broken = GOOD_YAML.replace('schema: {$ref: "#/components/schemas/Problem"}', 'schema: {$ref: "#/components/schemas/Problm"}')
+    result = grade("openapi", broken, *RULES)
+    valid = result.result_for("valid")
+    assert not valid.passed and "'#/components/schemas/Problm'" in valid.message and "has no 'Problm'" in valid.message
+    assert valid.line == _lines(broken, "Problm")
+    shared = result.result_for("shared-error-schema")
+    assert shared.not_checked_because == "valid" and "Not checked" in shared.message
+
+
+def test_a_ref_outside_the_document_is_refused_with_its_line(grade):
+    broken = GOOD_YAML.replace('"400": {$ref: "#/components/responses/Problem"}', '"400": {$ref: "common.yaml#/Problem"}')
+    valid = grade("openapi", broken, RULES[0]).result_for("valid")
+    assert not valid.passed and "points outside this document" in valid.message and valid.line == _lines(broken, "common.yaml")
+
+
+def test_a_duplicate_operation_id_fails_one_check_not_two(grade):
+    doc = yaml.safe_load(GOOD_YAML)
+    doc["paths"]["/v1/orders/{orderId}"]["get"]["operationId"] = "listOrders"
+    result = grade("openapi", yaml.safe_dump(doc), *RULES)
+    assert result.result_for("valid").passed
+    assert not result.result_for("unique-operation-ids").passed
+    # Without that check in the exercise, the structural check still reports it.
+    alone = grade("openapi", yaml.safe_dump(doc), RULES[0]).result_for("valid")
+    assert not alone.passed and "not unique" in alone.message
+
+
+def test_a_node_of_the_wrong_type_fails_valid_with_its_line_and_the_others_say_why_they_did_not_check(grade):
+    broken = GOOD_YAML.replace('"200": {description: One order}\n        "404": {$ref: "#/components/responses/Problem"}',
+                               '"200": [One order]\n        "404": {$ref: "#/components/responses/Problem"}')
+    result = grade("openapi", broken, *RULES)
+    valid = result.result_for("valid")
+    assert not valid.passed and "responses › 200" in valid.message and valid.line == _lines(broken, "[One order]")
+    blocked = [c for c in result.checks if c.not_checked_because == "valid"]
+    assert blocked and all("Expected a response at paths › /v1/orders/{orderId} › get › responses › 200 to be a mapping; "
+                           "found a list" in c.message for c in blocked)
+    assert all(c.line == valid.line for c in blocked)
+
+
+def test_every_operation_without_a_4xx_is_named_at_once(grade):
+    doc = yaml.safe_load(GOOD_YAML)
+    del doc["paths"]["/v1/orders"]["get"]["responses"]["400"]
+    del doc["paths"]["/v1/orders/{orderId}"]["get"]["responses"]["404"]
+    message = grade("openapi", yaml.safe_dump(doc), RULES[1]).result_for("documents-4xx").message
+    assert "2 of 2 document none: GET /v1/orders (found 200), GET /v1/orders/{orderId} (found 200)" in message
+
+
+@pytest.mark.parametrize("rule", ["documents-4xx", "pagination", "security", "unique-operation-ids", "examples",
+                                  "shared-error-schema"])
+def test_a_rule_with_nothing_to_check_fails(grade, rule):
+    empty = "openapi: 3.1.0\ninfo: {title: Empty, version: '1'}\npaths: {}\ncomponents:\n  securitySchemes:\n" \
+            "    bearer: {type: http, scheme: bearer}\n"
+    check = grade("openapi", empty, {"id": rule, "rule": rule}).result_for(rule)
+    assert not check.passed and check.line is not None
+
+
+def test_a_schema_broken_behind_a_ref_is_reported_not_a_crash(grade):
+    broken = GOOD_YAML.replace("properties: {type: {type: string}, title: {type: string}, status: {type: integer}}",
+                               "properties: 42")
+    result = grade("openapi", broken, *RULES)
+    valid = result.result_for("valid")
+    assert not valid.passed and "42 is not of type 'object'" in valid.message
+    assert all("problem on our side" not in c.message for c in result.checks)
