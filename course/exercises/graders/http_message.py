@@ -189,7 +189,8 @@ def _check_with_h11(head: list[str], *, response: bool, first_line: int) -> None
     problem = _h11_problem(head, response=response)
     if problem is None:
         return
-    if "Host" in problem or len(head) == 1:
+    start_alone = head[:1] + ([] if response else ["Host: example.org"])
+    if "Host" in problem or len(head) == 1 or _h11_problem(start_alone, response=response):
         raise Unreadable(_h11_message(problem), first_line)
     # The shortest prefix of the header lines that h11 refuses ends at the culprit
     # (log2(lines) parses). A request prefix borrows a Host so only the real problem shows.
@@ -209,10 +210,18 @@ def _check_with_h11(head: list[str], *, response: bool, first_line: int) -> None
     raise Unreadable(_h11_message(problem), line)
 
 
+_BYTES_REPR = re.compile(r"(?:bytearray\()?b(['\"])(.*?)\1\)?", re.S)
+
+
 def _h11_message(text: str) -> str:
     if "Host" in text:
         return "An HTTP/1.1 request must carry a Host header (RFC 9112 §3.2)"
-    return f"An HTTP/1.1 parser rejects this message head: {text}"
+
+    def quoted(match: re.Match) -> str:  # h11 quotes the offending bytes; show them as text, and not 60 KiB of them
+        shown = match.group(2)
+        return repr(shown if len(shown) <= 60 else shown[:57] + "...")
+
+    return f"An HTTP/1.1 parser rejects this message head: {_BYTES_REPR.sub(quoted, text)}"
 
 
 # --- parameters -------------------------------------------------------------

@@ -102,20 +102,51 @@ class ExceptParams(Params):
     allow: list[str] = []
 
 
+MAX_LISTED = 5
+
+
 def _first_failure(routes, test) -> Outcome | None:
-    for route in routes:
-        message = test(route)
-        if message:
-            return Outcome(False, f"{message} (line {route.line}).", route.line)
-    return None
+    """Every route the test finds fault with, named at once (the first few in full), at the first one's line."""
+    found = [(route, message) for route in routes if (message := test(route))]
+    if not found:
+        return None
+    (route, message), *rest = found
+    text = f"{message} (line {route.line})"
+    if rest:
+        shown = "; ".join(f"{more} (line {other.line})" for other, more in rest[: MAX_LISTED - 1])
+        extra = f"; and {len(rest) - (MAX_LISTED - 1)} more" if len(rest) > MAX_LISTED - 1 else ""
+        text += f". Also: {shown}{extra}"
+    return Outcome(False, text + ".", route.line)
+
+
+class Table(list):
+    """The parsed routes, and the required routes this exercise's has-routes checks find missing."""
+
+    missing: list[str] = []
 
 
 @register("route-table")
 class RouteTableGrader(Grader):
     language = "text"
 
-    def parse(self, snippet: str) -> list[Route]:
-        return parse_routes(snippet)
+    def parse(self, snippet: str) -> Table:
+        return Table(parse_routes(snippet))
+
+    def prepare(self, routes: Table, checks) -> None:
+        shapes = {route.shape() for route in routes}
+        routes.missing = [f"{wanted.method.upper()} {wanted.path}" for check in checks if check.rule == "has-routes"
+                          for wanted in check.params.routes
+                          if Route(0, wanted.method.upper(), wanted.path, "").shape() not in shapes]
+
+    def run_rule(self, check, routes: Table) -> Outcome:
+        outcome = super().run_rule(check, routes)
+        # A design rule that finds nothing wrong in an incomplete table has not
+        # seen the routes it would judge: it waits for the required routes.
+        if outcome.passed and routes.missing and check.rule != "has-routes":
+            return Outcome(False, f"Nothing wrong in the {len(routes)} route(s) there, but {len(routes.missing)} required "
+                           "route(s) are missing, so this can pass only once they are in the table.",
+                           routes[-1].line if routes else 1, blocked_by="has-routes")
+        return outcome
 
     @rule("nouns-not-verbs", params=ExceptParams)
     def nouns_not_verbs(self, routes: list[Route], p: ExceptParams) -> Outcome:
@@ -255,12 +286,14 @@ class RouteTableGrader(Grader):
     def has_routes(self, routes: list[Route], p: RequiredParams) -> Outcome:
         """The table contains each of the given method + path pairs."""
         shapes = {route.shape() for route in routes}
-        for wanted in p.routes:
-            shape = Route(0, wanted.method.upper(), wanted.path, "").shape()
-            if shape not in shapes:
-                return Outcome(False, f"Expected a route {wanted.method.upper()} {wanted.path}{f' ({p.because})' if p.because else ''}; "
-                               "the table has none.", None)
-        return Outcome(True, "Every required route is there.")
+        missing = [f"{wanted.method.upper()} {wanted.path}" for wanted in p.routes
+                   if Route(0, wanted.method.upper(), wanted.path, "").shape() not in shapes]
+        if missing:
+            why = f" ({p.because})" if p.because else ""
+            verb = "is" if len(missing) == 1 else "are"
+            return Outcome(False, f"Expected {len(p.routes)} required routes{why}; {len(missing)} {verb} missing: "
+                           f"{', '.join(missing)}.", routes[-1].line if routes else 1)
+        return Outcome(True, f"All {len(p.routes)} required routes are there.")
 
 
 def _plural(word: str) -> bool:

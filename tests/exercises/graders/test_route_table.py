@@ -53,7 +53,33 @@ def test_required_routes_are_found_whatever_the_parameter_is_called(grade):
                                                           {"method": "get", "path": "/v1/orders/{id}"}]}
     assert grade("route-table", GOOD, rule).passed
     result = grade("route-table", "POST /v1/orders\n", rule)
-    assert result.result_for("has").message.startswith("Expected a route GET /v1/orders/{id}")
+    assert result.result_for("has").message == "Expected 2 required routes; 1 is missing: GET /v1/orders/{id}."
+
+
+def test_every_missing_route_is_named_at_once(grade):
+    wanted = [{"method": "GET", "path": f"/v1/r{i}"} for i in range(7)]
+    message = grade("route-table", "GET /v1/r3\n", {"id": "has", "rule": "has-routes", "routes": wanted}).result_for("has").message
+    assert "6 are missing: GET /v1/r0, GET /v1/r1, GET /v1/r2, GET /v1/r4, GET /v1/r5, GET /v1/r6." in message
+
+
+def test_every_offending_route_is_named_with_its_line(grade):
+    table = "GET /v1/getOrders\nPOST /v1/orders\nPOST /v1/createInvoice\nGET /v1/fetchItems\n"
+    check = grade("route-table", table, {"id": "nouns", "rule": "nouns-not-verbs"}).result_for("nouns")
+    assert check.line == 1 and "'getOrders'" in check.message and "(line 3)" in check.message and "(line 4)" in check.message
+
+
+def test_design_checks_do_not_pass_on_a_table_missing_required_routes(grade):
+    required = {"id": "has", "rule": "has-routes", "routes": [{"method": "GET", "path": "/v1/orders"},
+                                                              {"method": "POST", "path": "/v1/orders"}]}
+    result = grade("route-table", "GET /v1/orders  List orders\n", required, {"id": "nouns", "rule": "nouns-not-verbs"},
+                   {"id": "version", "rule": "version-prefix"})
+    assert result.score == 0.0
+    for check_id in ("nouns", "version"):
+        check = result.result_for(check_id)
+        assert check.not_checked_because == "has" and "1 required route(s) are missing" in check.message
+    # A real defect in the routes there is still reported as such.
+    result = grade("route-table", "GET /orders  List orders\n", required, {"id": "version", "rule": "version-prefix"})
+    assert not result.result_for("version").not_checked_because and "/orders does not" in result.result_for("version").message
 
 
 @pytest.mark.parametrize("snippet, fragment, line", [
