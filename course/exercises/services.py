@@ -76,10 +76,16 @@ def progress_for(*, request: HttpRequest, exercise: Exercise) -> Progress:
     )
 
 
+def storable(text: str) -> str:
+    """Text every database here can keep: PostgreSQL refuses NUL, so it becomes U+FFFD (the grade already names
+    its line and column, and the kept answer still shows where it was)."""
+    return text.replace("\x00", "\ufffd")
+
+
 def submission_grade(*, request: HttpRequest, exercise: Exercise, snippet: str) -> tuple[Grade, Progress]:
     """Grade `snippet` for `exercise` and record the attempt as this learner's."""
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
-    Attempt.objects.create(**owner_fields(request), exercise=exercise.slug, snippet=snippet,
+    Attempt.objects.create(**owner_fields(request), exercise=exercise.slug, snippet=storable(snippet),
                            status=grade.status, score=grade.score, grade=grade.as_dict())
     state = _session_state(request, exercise)
     if state.pop("draft", None) is not None:
@@ -101,7 +107,7 @@ def solution_reveal(*, request: HttpRequest, exercise: Exercise) -> Progress:
 def draft_keep(*, request: HttpRequest, exercise: Exercise, snippet: str) -> None:
     """Keep a snippet that was not graded (too large, rate-limited, busy) so nothing is lost."""
     state = _session_state(request, exercise)
-    state["draft"] = snippet
+    state["draft"] = storable(snippet)
     _session_state_save(request, exercise, state)
 
 

@@ -6,6 +6,8 @@ for htmx, only the feedback panel.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
@@ -94,7 +96,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if re.fullmatch(r"[0-9]{1,11}", value) else None  # ASCII digits only: int("²") raises
 
 
 def _refuse(request, context, snippet: str, status: int, message: str) -> HttpResponse:

@@ -319,7 +319,7 @@ def call_app(app, request: dict, errors) -> dict:
     if not started:
         return {"invalid": "the app returned without calling start_response(status, headers)"}
     status, headers = started
-    if type(status) is not str or len(status) < 4 or not status[:3].isdigit() or status[3] != " ":
+    if type(status) is not str or len(status) < 4 or not status[:3].isascii() or not status[:3].isdigit() or status[3] != " ":
         return {"invalid": f"the status must be text such as '200 OK'; the app gave {status!r:.80}"}
     if type(headers) is not list or not all(type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str
                                             and type(pair[1]) is str for pair in headers):

@@ -61,17 +61,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "course.operations.middleware.RequestIdMiddleware",
-    "course.operations.middleware.JsonErrorsMiddleware",
-    "course.operations.middleware.BodySizeLimitMiddleware",
+    # The security headers first, so every response carries them, the early
+    # 400/413/429 answers of the middleware below included.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "course.operations.middleware.JsonErrorsMiddleware",
+    "course.operations.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "course.preferences.middleware.PreferencesMiddleware",
 ]

@@ -208,3 +208,21 @@ def test_when_every_sandbox_is_busy_the_learner_gets_503_with_retry_after_and_ke
     assert response.status_code == 503 and response["Retry-After"] == "5"
     page = html(response)
     assert "Every Python sandbox is busy" in page and "return 0" in page
+
+
+def test_a_nul_byte_is_refused_with_its_place_and_the_answer_is_kept(client, exercise):
+    """PostgreSQL cannot store NUL: the answer is kept with U+FFFD in its place, on every database."""
+    from course.progress.models import Attempt
+
+    response = client.post(URL, {"snippet": "HTTP/1.1 201 Created\nLoca\x00tion: /v1/orders/7\n"})
+    page = html(response)
+    assert response.status_code == 200
+    assert "contains a NUL byte" in page and "line 2, column 5" in page
+    assert Attempt.objects.get().snippet == "HTTP/1.1 201 Created\nLoca\ufffdtion: /v1/orders/7\n"
+    assert "Loca\ufffdtion" in html(client.get(URL))
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u2460", "\u0663", "1\u00b2", "-1", "99999999999999", "%00"])
+def test_an_attempt_number_in_any_script_is_a_plain_404(client, exercise, value):
+    response = client.get(URL, {"attempt": value})
+    assert response.status_code == 404

@@ -80,6 +80,19 @@ def test_bodies_over_the_limit_get_413_before_being_read(client, exercise):
     assert response.status_code == 413 and response.content.decode().startswith('<section id="feedback"')
 
 
+def test_early_refusals_carry_the_security_headers_too(client, exercise):
+    """The 413 is answered before the body is read, by middleware in front of the views; it is still a page of ours."""
+    response = client.post("/exercises/answer-create/", {"snippet": "x" * (300 * 1024)})
+    assert response.status_code == 413
+    nonce = re.search(r'<script nonce="([^"]+)"', response.content.decode())
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert nonce is None or f"'nonce-{nonce.group(1)}'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY" and response["Referrer-Policy"] == "same-origin"
+    missing = client.get("/modules/nope/", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("method, path, status, code", [
     ("get", "/modules/nope/", 404, "not_found"),
     ("post", "/modules/api-fundamentals/", 405, "method_not_allowed"),

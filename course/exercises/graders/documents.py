@@ -27,7 +27,7 @@ def load_yaml(text: str) -> Any:
 
 # --- paths into a document: `error.details[0].field` ---------------------------
 
-_PATH_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\]")
+_PATH_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[([0-9]+)\]")
 MISSING = object()
 
 
@@ -111,7 +111,7 @@ def line_of_path(source: str, path: str, first_line: int = 1) -> int | None:
     """
     line = None
     skip = 0
-    for key, index in re.findall(r"([A-Za-z_][\w-]*)|\[(\d+)\]", path.removeprefix("$")):
+    for key, index in re.findall(r"([A-Za-z_][\w-]*)|\[([0-9]+)\]", path.removeprefix("$")):
         if index:
             skip = int(index)
             continue

@@ -28,8 +28,8 @@ from .reading import Located, read_json
 # RFC 9110 names where Python's table still has the older RFC 7231 ones.
 _REASONS = {413: "Content Too Large", 416: "Range Not Satisfiable", 422: "Unprocessable Content", 418: "(Unused)"}
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_STATUS_LINE = re.compile(r"^HTTP/(\d(?:\.\d)?) +(\S+)(?: +(.*))?$")
-_REQUEST_LINE = re.compile(r"^(\S+) +(\S+) +HTTP/(\d(?:\.\d)?)$")
+_STATUS_LINE = re.compile(r"^HTTP/([0-9](?:\.[0-9])?) +(\S+)(?: +(.*))?$")
+_REQUEST_LINE = re.compile(r"^(\S+) +(\S+) +HTTP/([0-9](?:\.[0-9])?)$")
 # Whitespace around a value is stripped with str.strip, not in the pattern:
 # `(.*?)[ \t]*$` backtracks quadratically on a value with a long run of spaces.
 _HEADER = re.compile(rf"^({_TOKEN}):(.*)$")
@@ -104,7 +104,7 @@ def parse_message(snippet: str, *, response: bool) -> Message:
         if version != "1.1":
             raise Unreadable(f"Write the message as HTTP/1.1 (found HTTP/{version}); HTTP/2 and HTTP/3 have no "
                              "text form", start + 1, 6)
-        if not re.fullmatch(r"\d{3}", code) or not 100 <= int(code) <= 599:
+        if not re.fullmatch(r"[0-9]{3}", code) or not 100 <= int(code) <= 599:
             raise Unreadable(f"The status code must be three digits from 100 to 599, found '{code}'",
                              start + 1, first.index(code) + 1)
         status = int(code)
@@ -517,7 +517,7 @@ def json_path_outcome(document: Any, p: JsonParams, source: str, first_line: int
 
 def _blocking_value(document: Any, path: str) -> tuple[str, Any] | None:
     """The deepest existing prefix of `path` whose value is a scalar (so the path cannot go on)."""
-    parts = re.findall(r"[A-Za-z_][\w-]*|\[\d+\]", path.removeprefix("$"))
+    parts = re.findall(r"[A-Za-z_][\w-]*|\[[0-9]+\]", path.removeprefix("$"))
     value, walked = document, ""
     for part in parts:
         if isinstance(value, dict) and not part.startswith("[") and part in value:
@@ -559,13 +559,13 @@ class HttpResponseGrader(HttpMessageGrader):
         if not header:
             return Outcome(False, "Expected a Retry-After header telling the client when to try again (seconds or an HTTP date); found none.", message.start_line)
         value = header.value
-        if re.fullmatch(r"\d+", value):
+        if re.fullmatch(r"[0-9]+", value):
             seconds = int(value)
             if not p.min_seconds <= seconds <= p.max_seconds:
                 return Outcome(False, f"Expected Retry-After between {p.min_seconds} and {p.max_seconds} seconds; found {seconds} (line {header.line}).", header.line)
             return Outcome(True, f"Retry-After: {seconds} seconds (line {header.line}).", header.line)
         # Senders must use the IMF-fixdate form (RFC 9110 §5.6.7): Sun, 06 Nov 1994 08:49:37 GMT
-        fixdate = re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT", value)
+        fixdate = re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT", value)
         try:
             parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

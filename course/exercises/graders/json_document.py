@@ -48,7 +48,7 @@ class PaginationMetaParams(Params):
     items: str = "data"
 
 
-SECRET_VALUE = re.compile(r"^(sk|pk|rk)_(live|test)_|^\$2[aby]\$\d\d\$|^\$argon2")
+SECRET_VALUE = re.compile(r"^(sk|pk|rk)_(live|test)_|^\$2[aby]\$[0-9][0-9]\$|^\$argon2")
 
 
 @register("json-document")

@@ -155,7 +155,7 @@ def ref_problem(document: Any, ref: Any) -> str | None:
     node: Any = document
     walked = "#"
     for part in pointer_path(ref):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        if isinstance(node, list) and re.fullmatch(r"[0-9]+", part) and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
             node = node[part]
@@ -317,7 +317,7 @@ class OpenApiGrader(Grader):
             raise Unreadable("An OpenAPI document is a mapping with openapi, info and paths at the top; "
                              f"this is {_a(type_name(document))}.", 1, 1)
         version = document.get("openapi")
-        if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+$", version):
+        if not isinstance(version, str) or not re.match(r"^3\.[01]\.[0-9]+$", version):
             found = repr(version) if version is not None else "no 'openapi' key"
             raise Unreadable(f"Expected 'openapi: 3.0.x' or 'openapi: 3.1.x' at the top; found {found}", located.line("openapi"), 1)
         paths = document.get("paths")
@@ -375,7 +375,7 @@ class OpenApiGrader(Grader):
         for path, method, operation, at in spec.operations():
             count += 1
             codes = [code for code, _, _ in spec.responses(operation, at)]
-            if not any(re.fullmatch(r"4(\d\d|XX)", code) for code in codes):
+            if not any(re.fullmatch(r"4([0-9][0-9]|XX)", code) for code in codes):
                 missing.append(f"{method.upper()} {path} (found {', '.join(codes) or 'no responses'})")
                 lines.append(spec.line(*at))
         if not count:
@@ -393,7 +393,7 @@ class OpenApiGrader(Grader):
         problems, lines = [], []
         for path, method, operation, at in spec.operations():
             for code, response, response_at in spec.responses(operation, at):
-                if not re.fullmatch(r"[45](\d\d|XX)", code):
+                if not re.fullmatch(r"[45]([0-9][0-9]|XX)", code):
                     continue
                 here = f"the {code} response of {method.upper()} {path}"
                 bodies = list(spec.bodies(response, response_at))

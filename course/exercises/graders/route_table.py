@@ -80,7 +80,7 @@ def parse_routes(snippet: str) -> list[Route]:
 
 
 class VersionParams(Params):
-    pattern: str = r"^/v\d+(/|$)"
+    pattern: str = r"^/v[0-9]+(/|$)"
     describe: str = "a version prefix such as /v1"
 
 
@@ -173,7 +173,7 @@ class RouteTableGrader(Grader):
         def test(route: Route) -> str | None:
             segments = route.segments
             for index, segment in enumerate(segments):
-                if is_param(segment) or re.fullmatch(r"v\d+", segment) or segment.lower() in allowed:
+                if is_param(segment) or re.fullmatch(r"v[0-9]+", segment) or segment.lower() in allowed:
                     continue
                 if re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", segment)[0].lower() in VERBS:
                     continue  # a verb, which nouns-not-verbs reports; "deletes" would be no better
@@ -245,7 +245,7 @@ class RouteTableGrader(Grader):
     def max_depth(self, routes: list[Route], p: DepthParams) -> Outcome:
         """No path nests more than `max` resources deep."""
         def test(route: Route) -> str | None:
-            collections = [s for s in route.segments if not is_param(s) and not re.fullmatch(r"v\d+", s)]
+            collections = [s for s in route.segments if not is_param(s) and not re.fullmatch(r"v[0-9]+", s)]
             if len(collections) > p.max:
                 return (f"Expected at most {p.max} levels of nesting; {route.path} nests {len(collections)} "
                         f"({' → '.join(collections)}). Give the deepest resource its own top-level URL")

@@ -99,3 +99,15 @@ def test_the_worst_inputs_get_a_grade_without_tying_up_a_worker(grade, label):
     # bench/grading.py measures these against the 50 ms goal; this guard only
     # catches a return of the quadratic patterns (13 s through the page before).
     assert spent < 1.0, f"{label}: {spent * 1000:.0f} ms of CPU"
+
+
+@pytest.mark.parametrize("kind, snippet", [
+    ("http-response", "HTTP/1.1 \u0662\u0660\u0661 Created\n\n"),  # Arabic-Indic digits: not an HTTP status code
+    ("http-response", "HTTP/1.1 201 Created\nRetry-After: \u0663\u0660\n\n"),
+    ("route-table", "GET /v\u0661/orders  List orders\n"),
+])
+def test_only_ascii_digits_count_as_digits(grade, kind, snippet):
+    rules = {"http-response": ({"id": "status", "rule": "status", "expect": 201}, {"id": "r", "rule": "retry-after"}),
+             "route-table": ({"id": "version", "rule": "version-prefix"},)}[kind]
+    result = grade(kind, snippet, *rules)
+    assert result.status == "error" or not all(check.passed for check in result.checks)
