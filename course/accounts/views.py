@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -50,7 +51,13 @@ def signup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("catalogue:home"))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:  # the same name taken by a sign-up that finished between our check and our save
+            form.add_error("username", "A user with that username already exists.")
+            return render(request, "registration/signup.html", {"form": form, "next": request.POST.get("next", "")},
+                          status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account is ready, and everything you did before signing up is in it.")
         target = request.POST.get("next", "")

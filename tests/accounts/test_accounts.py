@@ -126,3 +126,24 @@ def test_code_language_and_theme_follow_the_learner_to_another_browser(content):
     html = second.get("/modules/first-module/").content.decode()
     assert re.findall(r'aria-selected="true"[^>]*>([^<]+)<', html) == ["PHP"]
     assert 'data-theme="dark"' in html
+
+
+def test_a_sign_up_that_loses_the_race_for_a_name_gets_the_form_error_not_a_500(client, content):
+    """Another sign-up takes the name after this one's form is checked and before it saves: the database says no."""
+    from django.contrib.auth.models import User
+    from django.db.models.signals import pre_save
+
+    def rival_signs_up_first(sender, instance, **kwargs):
+        pre_save.disconnect(rival_signs_up_first, sender=User)
+        User.objects.create_user("grace", password="rival-long-pass-99")
+
+    pre_save.connect(rival_signs_up_first, sender=User)
+    try:
+        response = signup(client, "grace")
+    finally:
+        pre_save.disconnect(rival_signs_up_first, sender=User)
+    assert response.status_code == 400
+    assert "A user with that username already exists." in response.content.decode()
+    # (The rival's row is rolled back with ours here, as it shares our transaction; in a real race it is committed.)
+    assert not client.session.get("_auth_user_id")
+    assert signup(client, "grace").status_code == 303  # and the form works again once the name is free
