@@ -205,6 +205,9 @@ _COMPILED: dict[int, Any] = {}  # by id of the meta-schema: the library's module
 
 
 def _compile(meta_schema: Any) -> Any:
+    """The compiled validator of `meta_schema`, built once; None when there is none (the Python one then does the work)."""
+    if jsonschema_rs is None or meta_schema is None:
+        return None
     key = id(meta_schema)
     if key not in _COMPILED:
         from openapi_schema_validator._specifications import REGISTRY
@@ -219,7 +222,7 @@ def _compile(meta_schema: Any) -> Any:
 
 
 def _fast_checker(checker: Callable[[Any], None], meta_schema: Any) -> Callable[[Any], None]:
-    compiled = _compile(meta_schema) if jsonschema_rs is not None and meta_schema is not None else None
+    compiled = _compile(meta_schema)
     if compiled is None:
         return checker
 
@@ -406,9 +409,9 @@ class OpenApiGrader(Grader):
                         schema = {}
                     schema = spec.mapping(body_at + ("schema",), "a schema", schema)
                     ref = schema.get("$ref")
-                    if "$ref" in schema and ref_problem(spec.document, ref):
-                        raise Misshapen(f"The $ref at {where(body_at + ('schema',))} {ref_problem(spec.document, ref)}.",
-                                        spec.line(*body_at, "schema", "$ref"))
+                    problem = ref_problem(spec.document, ref) if "$ref" in schema else None
+                    if problem:
+                        raise Misshapen(f"The $ref at {where(body_at + ('schema',))} {problem}.", spec.line(*body_at, "schema", "$ref"))
                     if not isinstance(ref, str) or not ref:
                         problems.append(f"{here} ({media}) has an inline schema")
                         lines.append(spec.line(*body_at, "schema"))
@@ -585,8 +588,7 @@ def _example_problem(spec: Spec, schema: Any, sample: Any, at: Path) -> str | No
     if not isinstance(schema, dict):
         return None
     resolved = _inline_refs(spec, schema, 0, [5000])
-    meta = _schema_meta(spec.version)
-    compiled = _compile(meta) if jsonschema_rs is not None and meta is not None else None
+    compiled = _compile(_schema_meta(spec.version))
     if compiled is not None and not compiled.is_valid(resolved):  # a broken schema is the valid check's to report
         raise Misshapen(f"The schema at {where(at)} is not valid JSON Schema, so its example cannot be checked against it.",
                         spec.line(*at))

@@ -119,6 +119,13 @@ def _first_failure(routes, test) -> Outcome | None:
     return Outcome(False, text + ".", route.line)
 
 
+def _missing(routes, wanted) -> list[str]:
+    """The required routes (method + path, parameter names ignored) that the table lacks."""
+    shapes = {route.shape() for route in routes}
+    return [f"{route.method.upper()} {route.path}" for route in wanted
+            if Route(0, route.method.upper(), route.path, "").shape() not in shapes]
+
+
 class Table(list):
     """The parsed routes, and the required routes this exercise's has-routes checks find missing."""
 
@@ -133,10 +140,8 @@ class RouteTableGrader(Grader):
         return Table(parse_routes(snippet))
 
     def prepare(self, routes: Table, checks) -> None:
-        shapes = {route.shape() for route in routes}
-        routes.missing = [f"{wanted.method.upper()} {wanted.path}" for check in checks if check.rule == "has-routes"
-                          for wanted in check.params.routes
-                          if Route(0, wanted.method.upper(), wanted.path, "").shape() not in shapes]
+        routes.missing = [missing for check in checks if check.rule == "has-routes"
+                          for missing in _missing(routes, check.params.routes)]
 
     def run_rule(self, check, routes: Table) -> Outcome:
         outcome = super().run_rule(check, routes)
@@ -285,9 +290,7 @@ class RouteTableGrader(Grader):
     @rule("has-routes", params=RequiredParams)
     def has_routes(self, routes: list[Route], p: RequiredParams) -> Outcome:
         """The table contains each of the given method + path pairs."""
-        shapes = {route.shape() for route in routes}
-        missing = [f"{wanted.method.upper()} {wanted.path}" for wanted in p.routes
-                   if Route(0, wanted.method.upper(), wanted.path, "").shape() not in shapes]
+        missing = _missing(routes, p.routes)
         if missing:
             why = f" ({p.because})" if p.because else ""
             verb = "is" if len(missing) == 1 else "are"
