@@ -90,7 +90,7 @@ def submission_grade(*, request: HttpRequest, exercise: Exercise, snippet: str) 
     state = _session_state(request, exercise)
     if state.pop("draft", None) is not None:
         _session_state_save(request, exercise, state)
-    return grade, replace(progress_for(request=request, exercise=exercise), snippet=snippet, grade=grade.as_dict())
+    return grade, replace(progress_for(request=request, exercise=exercise), snippet=storable(snippet), grade=grade.as_dict())
 
 
 def solution_reveal(*, request: HttpRequest, exercise: Exercise) -> Progress:

@@ -21,7 +21,7 @@ from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
 from course.operations.ratelimit import rate_limit_hit
-from .services import draft_keep, progress_for, solution_reveal, submission_grade
+from .services import draft_keep, progress_for, solution_reveal, storable, submission_grade
 
 TEMPLATE = "exercises/exercise_detail.html"
 
@@ -91,7 +91,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response["Retry-After"] = str(exc.retry_after)
         return response
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
-    return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": snippet,
+    return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": progress.snippet,
                                       "just_graded": True})
 
 
@@ -102,7 +102,7 @@ def _int(value: str) -> int | None:
 def _refuse(request, context, snippet: str, status: int, message: str) -> HttpResponse:
     progress = progress_for(request=request, exercise=context["exercise"])
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
-    return render(request, template, {**context, "progress": progress, "grade": None, "snippet": snippet,
+    return render(request, template, {**context, "progress": progress, "grade": None, "snippet": storable(snippet),
                                       "refusal": message}, status=status)
 
 

@@ -218,6 +218,7 @@ def test_a_nul_byte_is_refused_with_its_place_and_the_answer_is_kept(client, exe
     page = html(response)
     assert response.status_code == 200
     assert "contains a NUL byte" in page and "line 2, column 5" in page
+    assert "\x00" not in page and "Loca\ufffdtion" in page  # the editor shows what was kept
     assert Attempt.objects.get().snippet == "HTTP/1.1 201 Created\nLoca\ufffdtion: /v1/orders/7\n"
     assert "Loca\ufffdtion" in html(client.get(URL))
 
