@@ -1,13 +1,17 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py course.wsgi`.
 
-Environment: PORT (8000), WEB_CONCURRENCY (worker processes, 2), THREADS
-(per worker, 4), GRACEFUL_TIMEOUT (seconds in-flight requests get after
-SIGTERM, 30).
+Environment: BIND (the address to listen on; default 127.0.0.1:$PORT, so
+only a reverse proxy on this machine reaches it; in a container behind a
+platform's router set BIND=0.0.0.0:8000), PORT (8000), WEB_CONCURRENCY
+(worker processes, 2), THREADS (per worker, 4), GRACEFUL_TIMEOUT (seconds
+in-flight requests get after SIGTERM, 30).
 """
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+from course.operations.logging import gunicorn_logconfig
+
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("THREADS", "4"))
 worker_class = "gthread"
@@ -19,5 +23,10 @@ keepalive = 5
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's own lines (start, workers, signals) as JSON too, like everything else.
+logconfig_dict = gunicorn_logconfig(loglevel.upper())
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two
+# instances would share it and each could command the other. Nothing here uses it.
+control_socket_disable = True
 # Each worker starts its own warm sandboxes after the fork (see course/sandbox/pool.py).
 preload_app = False

@@ -150,3 +150,13 @@ HTTP/1.1 201 Created
 def exercise(content) -> Path:
     """One valid exercise, `answer-create`, in the first module."""
     return content.write("exercises/first-module/01-answer-create.md", EXERCISE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with no hits counted in this process (Redis tests use keys of their own)."""
+    from course.operations.ratelimit import limiter
+
+    limiter.local.clear()
+    yield
+    limiter.local.clear()

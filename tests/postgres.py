@@ -23,9 +23,31 @@ def _as_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+class Cluster:
+    """A running throwaway cluster that a fault test can stop and start again."""
+
+    def __init__(self, data: Path, options: str, log: Path, url: str) -> None:
+        self.data, self.options, self.log, self.url = data, options, log, url
+
+    def stop(self) -> None:
+        subprocess.run(_as_owner([shutil.which("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]),
+                       check=True, capture_output=True)
+
+    def start(self) -> None:
+        subprocess.run(_as_owner([shutil.which("pg_ctl"), "-D", str(self.data), "-o", self.options, "-l", str(self.log),
+                                  "-w", "start"]), check=True, capture_output=True)
+
+
 @contextmanager
 def postgres_cluster():
     """Yield a DATABASE_URL for a fresh database on a cluster that is destroyed afterwards."""
+    with postgres_server() as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def postgres_server():
+    """Yield a Cluster (url, stop(), start()) with a fresh database; destroyed afterwards."""
     initdb = shutil.which("initdb")
     if initdb is None:
         raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not on PATH")
@@ -55,7 +77,7 @@ def postgres_cluster():
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)  # waiting for the server to accept connections
-        yield f"postgres://postgres@127.0.0.1:{port}/app"
+        yield Cluster(data, options, root / "log", f"postgres://postgres@127.0.0.1:{port}/app")
     finally:
         subprocess.run(_as_owner([shutil.which("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)

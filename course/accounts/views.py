@@ -13,38 +13,76 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from course.operations.ratelimit import rate_limit_hit
+from course.operations.clients import client_address
+from course.operations.ratelimit import Limit, rate_limit_hit, rate_limit_release
 
 from .forms import DeleteAccountForm, SignupForm
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _too_many(request: HttpRequest, hit: Limit, action: str, reason: str) -> HttpResponse:
+    response = render(request, "accounts/too_many.html",
+                      {"retry_after": hit.retry_after, "action": action, "reason": reason}, status=429)
+    response["Retry-After"] = str(hit.retry_after)
+    return response
 
 
 def _limited(request: HttpRequest, action: str, limit: int, window: int) -> HttpResponse | None:
     """429 with Retry-After once an address has tried `action` too often (shared across processes)."""
     if request.method != "POST":
         return None
-    hit = rate_limit_hit(key=f"{action}:{_client_ip(request)}", limit=limit, window=window)
+    hit = rate_limit_hit(key=f"{action}:{client_address(request)}", limit=limit, window=window)
     if hit.allowed:
         return None
-    response = render(request, "accounts/too_many.html", {"retry_after": hit.retry_after, "action": action}, status=429)
-    response["Retry-After"] = str(hit.retry_after)
-    return response
+    return _too_many(request, hit, action, f"More than {limit} {action} requests came from your network in "
+                                          f"{window // 60} minutes.")
+
+
+def _account_key(username: str) -> str:
+    # The name as the log-in form would match it; bounded, so a huge name is one ordinary key.
+    return username.strip().casefold()[:150]
 
 
 class LoginView(auth_views.LoginView):
+    """Log-in, limited on wrong passwords only: per account from one address, and per address overall.
+
+    A slot is taken before the password is checked (so a burst of guesses
+    cannot outrun the count) and given back when the password was right.
+    Someone guessing at an account from their own address therefore locks
+    only themselves out of it; the owner, from any other address, logs in.
+    """
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        return _limited(request, "log-in", settings.LOGIN_ATTEMPTS_PER_WINDOW, settings.LOGIN_WINDOW_SECONDS) or super().post(request, *args, **kwargs)
+        address = client_address(request)
+        window = settings.LOGIN_WINDOW_SECONDS
+        name = _account_key(str(request.POST.get("username", "")))
+        per_account = rate_limit_hit(key=f"log-in:{address}:{name}", limit=settings.LOGIN_FAILURES_PER_ACCOUNT,
+                                     window=window)
+        if not per_account.allowed:
+            return _too_many(request, per_account, "log-in",
+                             f"There were more than {settings.LOGIN_FAILURES_PER_ACCOUNT} wrong passwords for this "
+                             f"account from your network in {window // 60} minutes.")
+        per_address = rate_limit_hit(key=f"log-in-address:{address}", limit=settings.LOGIN_FAILURES_PER_ADDRESS,
+                                     window=window)
+        if not per_address.allowed:
+            rate_limit_release(per_account)
+            return _too_many(request, per_address, "log-in",
+                             f"There were more than {settings.LOGIN_FAILURES_PER_ADDRESS} wrong passwords from your "
+                             f"network in {window // 60} minutes.")
+        self._slots = (per_account, per_address)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        for slot in getattr(self, "_slots", ()):  # the password was right: this attempt does not count
+            rate_limit_release(slot)
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    refused = _limited(request, "sign-up", settings.LOGIN_ATTEMPTS_PER_WINDOW, settings.LOGIN_WINDOW_SECONDS)
+    refused = _limited(request, "sign-up", settings.SIGNUPS_PER_ADDRESS, settings.LOGIN_WINDOW_SECONDS)
     if refused:
         return refused
     if request.user.is_authenticated:
@@ -87,4 +125,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
 
     def post(self, request, *args, **kwargs):
-        return _limited(request, "password-reset", settings.LOGIN_ATTEMPTS_PER_WINDOW, settings.LOGIN_WINDOW_SECONDS) or super().post(request, *args, **kwargs)
+        if not settings.PASSWORD_RESET_AVAILABLE:
+            return self.render_to_response(self.get_context_data(), status=503)
+        return (_limited(request, "password-reset", settings.RESETS_PER_ADDRESS, settings.LOGIN_WINDOW_SECONDS)
+                or super().post(request, *args, **kwargs))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "reset_available": settings.PASSWORD_RESET_AVAILABLE}

@@ -87,6 +87,7 @@ def submission_grade(*, request: HttpRequest, exercise: Exercise, snippet: str) 
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
     Attempt.objects.create(**owner_fields(request), exercise=exercise.slug, snippet=storable(snippet),
                            status=grade.status, score=grade.score, grade=grade.as_dict())
+    request.attempt_saved = True  # should the database fail from here on, the learner is told it was saved
     state = _session_state(request, exercise)
     if state.pop("draft", None) is not None:
         _session_state_save(request, exercise, state)

@@ -20,6 +20,7 @@ from course.progress.learners import learner_key
 from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
+from course.operations.clients import client_address
 from course.operations.ratelimit import rate_limit_hit
 from .services import draft_keep, progress_for, solution_reveal, storable, submission_grade
 
@@ -72,7 +73,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if limit.allowed and not request.user.is_authenticated:
         # An anonymous learner is a session, and a session is one cookie away: count the address too.
         per_address = settings.SUBMISSIONS_PER_MINUTE_PER_ADDRESS
-        limit = rate_limit_hit(key=f"submit-address:{request.META.get('REMOTE_ADDR', '')}", limit=per_address, window=60)
+        limit = rate_limit_hit(key=f"submit-address:{client_address(request)}", limit=per_address, window=60)
         message = (f"More than {per_address} answers a minute came from your network without an account. Log in to get "
                    "your own allowance.")
     if not limit.allowed:
@@ -122,6 +123,20 @@ def solution_show(request: HttpRequest, slug: str) -> HttpResponse:
                                           "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
                                           "refusal": "The reference solution opens after you pass, or after five attempts."}, status=403)
     return HttpResponseRedirect(reverse("exercises:detail", args=[exercise.slug]) + "#solution", status=303)
+
+
+def unsaved_page(request: HttpRequest, slug: str, snippet: str, status: int, message: str) -> HttpResponse:
+    """The exercise page with `snippet` in the editor and `message`, built without the database (it is down)."""
+    from .services import Progress
+
+    course, exercise, redirect = _exercise_or_404(slug)
+    if redirect:
+        return redirect
+    template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
+    return render(request, template, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
+                                      "progress": Progress(), "grade": None,
+                                      "snippet": storable(snippet.replace("\r\n", "\n")), "refusal": message},
+                  status=status)
 
 
 def refusal_page(request: HttpRequest, slug: str, snippet: str, status: int, message: str) -> HttpResponse:

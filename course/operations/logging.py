@@ -16,6 +16,7 @@ SHARED = [
 
 def configure(level: str = "INFO") -> dict:
     """Configure structlog and return the LOGGING dict Django should use."""
+    logging.captureWarnings(True)  # Python warnings become JSON lines (logger "py.warnings") like the rest
     structlog.configure(
         processors=[*SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -41,3 +42,14 @@ def configure(level: str = "INFO") -> dict:
             "django.server": {"level": "WARNING"},
         },
     }
+
+
+def gunicorn_logconfig(level: str = "INFO") -> dict:
+    """gunicorn's own loggers (master, workers, signals) writing the same JSON lines to stderr."""
+    config = configure(level)
+    config["handlers"] = {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}}
+    config["loggers"] = {
+        "gunicorn.error": {"level": level, "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    }
+    return config

@@ -34,7 +34,7 @@ class RequestIdMiddleware:
         response[REQUEST_ID_HEADER] = request.request_id
         fields = {
             "method": request.method,
-            "path": request.path,  # never the query string: it may carry tokens
+            "path": logged_path(request),  # never the query string, nor a token in the path
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         }
@@ -42,8 +42,21 @@ class RequestIdMiddleware:
         if user is not None and getattr(user, "is_authenticated", False):
             fields["user_id"] = user.pk
         access_log.info("request", **fields)
-        structlog.contextvars.clear_contextvars()
+        # The id stays bound until the next request on this thread clears it: Django logs a 5xx
+        # after every middleware has returned, and that line must carry the id too.
         return response
+
+
+def logged_path(request) -> str:
+    """The path, with any URL part named like a secret (a password-reset token) replaced by its name."""
+    match = getattr(request, "resolver_match", None)
+    path = request.path
+    if match is None:
+        return path
+    for name, value in match.kwargs.items():
+        if "token" in name and isinstance(value, str) and value and value in path:
+            path = path.replace(value, f"<{name}>")
+    return path
 
 
 class BodySizeLimitMiddleware:
@@ -115,6 +128,8 @@ class JsonErrorsMiddleware:
         for header in ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID", "Vary"):
             if header in response:
                 envelope[header] = response[header]
+        # Django logs an error response once; the envelope is the same error, not a second one.
+        envelope._has_been_logged = getattr(response, "_has_been_logged", False)
         return envelope
 
 

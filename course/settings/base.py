@@ -5,7 +5,12 @@ Environment variables:
   SECRET_KEY     required when DEBUG is off
   ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   DATABASE_URL   any dj-database-url URL (default: SQLite in db.sqlite3)
-  REDIS_URL      optional shared cache, e.g. redis://127.0.0.1:6379/0
+  REDIS_URL      optional shared rate-limit counts, e.g. redis://127.0.0.1:6379/0 (the site
+                 keeps working without it: limits are then counted per process)
+  TRUSTED_PROXY_COUNT, TRUSTED_PROXY_ADDRESSES  who the client is behind a proxy
+                 (see course/operations/clients.py)
+  EMAIL_HOST     SMTP server for password-reset mail (without it, and with DEBUG off,
+                 password reset says it is unavailable; nothing is printed)
   CONTENT_DIR    course content folder (default: content/ in the repository)
   HTTPS          "1" when served over HTTPS (secure cookies, HSTS)
 """
@@ -110,14 +115,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer is reported (503) within seconds, not after the OS's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+# While the database is unreachable, pages answer 503 with this Retry-After (answers kept).
+DATABASE_RETRY_AFTER_SECONDS = 10
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    # Per process: fine for one process; several processes need REDIS_URL.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis may go away at any time: a call waits at most this long, then the
+# site carries on without it and does not ask again for REDIS_RETRY_SECONDS.
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.25"))
+REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", "5"))
+# Nothing relies on Django's cache; it stays per process so that no page can fail with Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The client address behind reverse proxies (course/operations/clients.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_ADDRESSES = [a.strip() for a in os.environ.get("TRUSTED_PROXY_ADDRESSES", "").split(",") if a.strip()]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -128,12 +143,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalogue:home"
 LOGOUT_REDIRECT_URL = "catalogue:home"
-# Log-in, sign-up and password-reset attempts per address (shared cache), then 429.
-LOGIN_ATTEMPTS_PER_WINDOW = int(os.environ.get("LOGIN_ATTEMPTS_PER_WINDOW", "10"))
+# Wrong passwords per account from one address, and from one address over all accounts,
+# in LOGIN_WINDOW_SECONDS; then 429. A right password does not count, and one person's
+# guesses cannot lock anyone out from another address.
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "100"))
+# Sign-ups, and password-reset requests, per address (generous: a classroom shares one).
+SIGNUPS_PER_ADDRESS = int(os.environ.get("SIGNUPS_PER_ADDRESS", "30"))
+RESETS_PER_ADDRESS = int(os.environ.get("RESETS_PER_ADDRESS", "30"))
 LOGIN_WINDOW_SECONDS = 300
-# Password-reset mail: printed to the console unless an SMTP host is configured.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend"
+# Password-reset mail goes through SMTP. Without EMAIL_HOST, development prints it to the
+# console; production never does (the mail holds a reset link): reset says it is unavailable.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+PASSWORD_RESET_AVAILABLE = bool(EMAIL_HOST) or DEBUG
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "API Architect <no-reply@api-architect.invalid>")
 
 PASSWORD_HASHERS = [
@@ -169,6 +202,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer probes the backend over plain HTTP: /health answers it rather than redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -216,7 +251,9 @@ SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))
 # Anonymous submissions per client address per minute, whatever their session: dropping
 # the cookie does not buy a fresh allowance. Generous, for a classroom behind one NAT.
 SUBMISSIONS_PER_MINUTE_PER_ADDRESS = int(os.environ.get("SUBMISSIONS_PER_MINUTE_PER_ADDRESS", "60"))
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database only: a cache in front would either fail with Redis or,
+# after an outage, hand back a session that was logged out while Redis was away.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The Python sandbox (course/sandbox): an interpreter to confine (default:
 # the one running the site), warm sandboxes kept ready, jobs at once, jobs

@@ -13,3 +13,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# As if a mail server were configured (pytest-django collects mail in mail.outbox).
+PASSWORD_RESET_AVAILABLE = True

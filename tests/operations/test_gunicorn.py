@@ -118,3 +118,38 @@ def test_sigterm_lets_in_flight_requests_finish_and_exits_cleanly(server):
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{base}/health", timeout=2)
     assert set(running_sandboxes()) - ours_before == set()
+
+
+def test_gunicorn_listens_on_loopback_by_default_logs_json_and_shares_no_control_socket(tmp_path):
+    port = free_port()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": secrets.token_urlsafe(40),
+           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "HOME": str(home),
+           "STATIC_ROOT": str(tmp_path / "static"), "PORT": str(port), "WEB_CONCURRENCY": "1", "SANDBOX_WARM": "0"}
+    env.pop("DEBUG", None)
+    env.pop("BIND", None)
+    python = Path(sys.executable)
+    log = open(tmp_path / "gunicorn.log", "w+")
+    process = subprocess.Popen([str(python.parent / "gunicorn"), "-c", "gunicorn.conf.py", "course.wsgi"],
+                               cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)  # waiting for the port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    log.seek(0)
+    import json
+
+    lines = [json.loads(line) for line in log.read().splitlines() if line.strip()]  # every line is JSON
+    events = [line["event"] for line in lines]
+    assert f"Listening at: http://127.0.0.1:{port} ({process.pid})" in events
+    assert any(line["logger"] == "course.access" and line["path"] == "/health" for line in lines)
+    assert not (home / ".gunicorn").exists()

@@ -10,6 +10,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def log_lines():
+    """Every JSON line the site's log handler writes."""
+    import io
+
+    root = logging.getLogger()
+    formatter = next(handler.formatter for handler in root.handlers if handler.formatter is not None)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)
+
+
+@pytest.fixture
 def access_lines():
     """The JSON lines the site's own log handler writes, as the operator would see them."""
     import io
@@ -116,6 +131,33 @@ def test_a_server_error_for_a_json_client_leaks_nothing(content, settings):
     assert response.status_code == 500
     body = response.json()
     assert body["error"]["code"] == "internal_error" and "secret internal detail" not in response.content.decode()
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_server_error_is_logged_once_with_its_request_id(content, settings, log_lines, accept):
+    from django.test import Client
+
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.operations.test_error_pages"
+    response = Client(raise_request_exception=False).get("/boom/", headers={"Accept": accept, "X-Request-ID": "trace-55555555"})
+    assert response.status_code == 500
+    lines = log_lines()
+    errors = [line for line in lines if line["level"] == "error"]
+    assert len(errors) == 1 and "Traceback" in errors[0]["exception"]
+    assert all(line.get("request_id") == "trace-55555555" for line in lines), lines
+
+
+def test_a_password_reset_token_never_reaches_the_access_log(client, content, access_lines):
+    from django.contrib.auth.models import User
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.create_user("ada", email="ada@example.org", password="correct-horse-battery-9")
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    assert client.get(f"/accounts/password/reset/{uid}/{token}/").status_code == 302
+    paths = [line["path"] for line in access_lines()]
+    assert paths == [f"/accounts/password/reset/{uid}/<token>/"] and token not in json.dumps(access_lines())
 
 
 def test_browsers_still_get_pages(client, content):
