@@ -30,3 +30,9 @@ logconfig_dict = gunicorn_logconfig(loglevel.upper())
 control_socket_disable = True
 # Each worker starts its own warm sandboxes after the fork (see course/sandbox/pool.py).
 preload_app = False
+
+
+def when_ready(server) -> None:
+    if workers > 1 and not os.environ.get("REDIS_URL"):
+        server.log.warning("REDIS_URL is not set: with %d workers each counts rate limits on its own, so a client "
+                           "may get up to %d times each limit", workers, workers)
