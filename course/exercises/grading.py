@@ -52,6 +52,14 @@ class Outcome:
     # failed, this one reads "not checked because of it" instead of failing
     # for the same defect; otherwise this outcome reports the defect itself.
     blocked_by: str = ""
+    # The JSON nodes (paths such as ("error", "code"); () is the whole document)
+    # whose content made this check fail. A later failing check whose nodes all
+    # lie at or under a node an earlier failing check reported is the same
+    # defect seen again: it reads "not checked because of" that check.
+    nodes: tuple[tuple, ...] = ()
+    # True when the failure may be explained by any one of `nodes` (a list none of whose
+    # items matched: one broken item, reported earlier, is enough to explain it).
+    any_node: bool = False
 
 
 class Misshapen(Exception):
@@ -225,9 +233,21 @@ class Grader:
 def checks_results(checks: tuple[Check, ...], outcomes: list[Outcome]) -> list[CheckResult]:
     """Turn outcomes into results; one defect fails one check, and the checks it stopped say so."""
     owners = {check.rule: check.id for check, outcome in zip(checks, outcomes) if not outcome.passed and not outcome.blocked_by}
+    owned_nodes: list[tuple[tuple, str]] = []  # (node, id of the check that reported it), in check order
     results = []
     for check, outcome in zip(checks, outcomes):
         owner = owners.get(outcome.blocked_by) if not outcome.passed and outcome.blocked_by != check.rule else None
+        if not owner and not outcome.passed and outcome.nodes:
+            # Covered: at or under a node reported earlier; for a list that no item matched, an earlier
+            # defect inside one of its items explains it too.
+            covering = [next((by for node, by in owned_nodes
+                              if mine[:len(node)] == node or (outcome.any_node and node[:len(mine)] == mine)), "")
+                        for mine in outcome.nodes]
+            explained = [by for by in covering if by]
+            if explained and (outcome.any_node or len(explained) == len(covering)):
+                owner = explained[0]
+            else:
+                owned_nodes.extend((node, check.id) for node in outcome.nodes)
         if owner:
             message = f"Not checked, because of what check '{owner}' reports: {outcome.message}"
             results.append(CheckResult(check.id, False, message, "", check.teaches, outcome.line, not_checked_because=owner))

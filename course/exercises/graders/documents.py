@@ -129,63 +129,71 @@ def line_of_path(source: str, path: str, first_line: int = 1) -> int | None:
 
 # --- shapes several kinds check -------------------------------------------------
 
-def error_envelope_problems(document: Any) -> list[tuple[str, str | None]]:
-    """What an `{"error": {"code", "message", "details"}}` envelope lacks, with the key to point at."""
+def error_envelope_problems(document: Any) -> list[tuple[str, str | None, tuple]]:
+    """What an `{"error": {"code", "message", "details"}}` envelope lacks: (what, the key to point at, the node)."""
     if not isinstance(document, dict):
-        return [("the body should be a JSON object with an \"error\" member", None)]
+        return [("the body should be a JSON object with an \"error\" member", None, ())]
     error = document.get("error")
     if not isinstance(error, dict):
-        return [("an \"error\" object at the top level holding code, message and details", None)]
+        return [("an \"error\" object at the top level holding code, message and details", None, ("error",))]
     problems = []
     code = error.get("code")
     if not isinstance(code, str) or not code.strip():
-        problems.append(("a machine-readable \"code\" string such as \"validation_failed\"", "error"))
+        problems.append(("a machine-readable \"code\" string such as \"validation_failed\"", "error", ("error", "code")))
     elif not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", code):
-        problems.append((f"a \"code\" made for machines (letters, digits, _ . -), not {show(code)}", "code"))
+        problems.append((f"a \"code\" made for machines (letters, digits, _ . -), not {show(code)}", "code", ("error", "code")))
     message = error.get("message")
     if not isinstance(message, str) or not message.strip():
-        problems.append(("a human-readable \"message\" string", "error"))
+        problems.append(("a human-readable \"message\" string", "error", ("error", "message")))
     details = error.get("details", MISSING)
     if details is not MISSING and not isinstance(details, (list, dict)):
-        problems.append(("\"details\" as a list (or object) of field-level problems", "details"))
+        problems.append(("\"details\" as a list (or object) of field-level problems", "details", ("error", "details")))
     return problems
 
 
-def field_details_problems(document: Any) -> list[tuple[str, str | None]]:
+def field_details_problems(document: Any) -> list[tuple[str, str | None, tuple]]:
     details = resolve(document, "error.details")
     if not isinstance(details, list) or not details:
-        return [("\"error.details\" listing each invalid field", "error")]
+        return [("\"error.details\" listing each invalid field", "error", ("error", "details"))]
     problems = []
     for index, item in enumerate(details):
         if not isinstance(item, dict) or not isinstance(item.get("field"), str) or not isinstance(item.get("message"), str):
-            problems.append((f"details[{index}] to name the \"field\" and give a \"message\"", "details"))
+            problems.append((f"details[{index}] to name the \"field\" and give a \"message\"", "details", ("error", "details", index)))
     return problems
 
 
-def problem_details_problems(document: Any, status: int | None = None) -> list[tuple[str, str | None]]:
+def problem_details_problems(document: Any, status: int | None = None) -> list[tuple[str, str | None, tuple]]:
     """What an RFC 9457 problem details object lacks."""
     if not isinstance(document, dict):
-        return [("a JSON object with the RFC 9457 members type, title, status and detail", None)]
+        return [("a JSON object with the RFC 9457 members type, title, status and detail", None, ())]
     problems = []
     kind = document.get("type", MISSING)
     if kind is not MISSING and (not isinstance(kind, str) or not kind):
-        problems.append(("\"type\" to be a URI reference string (or left out, meaning about:blank)", "type"))
+        problems.append(("\"type\" to be a URI reference string (or left out, meaning about:blank)", "type", ("type",)))
     # RFC 9457 makes every member optional; we ask for title and status because
     # people and clients rely on them (the message says so).
     if not isinstance(document.get("title"), str) or not document.get("title", "").strip():
-        problems.append(("a short human-readable \"title\" string (optional in RFC 9457, but people rely on it)", None))
+        problems.append(("a short human-readable \"title\" string (optional in RFC 9457, but people rely on it)", None, ("title",)))
     found_status = document.get("status", MISSING)
     if found_status is MISSING:
         problems.append(("a \"status\" member repeating the HTTP status code as a number (optional in RFC 9457, but "
-                         "clients rely on it)", None))
+                         "clients rely on it)", None, ("status",)))
     elif type_name(found_status) != "integer":
-        problems.append((f"\"status\" as a JSON number, not {show(found_status)}", "status"))
+        problems.append((f"\"status\" as a JSON number, not {show(found_status)}", "status", ("status",)))
     elif status is not None and found_status != status:
-        problems.append((f"\"status\" {found_status} to match the status line ({status})", "status"))
+        problems.append((f"\"status\" {found_status} to match the status line ({status})", "status", ("status",)))
     detail = document.get("detail", MISSING)
     if detail is not MISSING and not isinstance(detail, str):
-        problems.append(("\"detail\" as a human-readable string", "detail"))
+        problems.append(("\"detail\" as a human-readable string", "detail", ("detail",)))
     instance = document.get("instance", MISSING)
     if instance is not MISSING and not isinstance(instance, str):
-        problems.append(("\"instance\" as a URI reference string", "instance"))
+        problems.append(("\"instance\" as a URI reference string", "instance", ("instance",)))
     return problems
+
+
+_NODE_PART = re.compile(r"[A-Za-z_][\w-]*|\[[0-9]+\]")
+
+
+def path_node(path: str) -> tuple:
+    """A dotted path such as `$.errors[0].pointer` as a node: ("errors", 0, "pointer")."""
+    return tuple(int(part[1:-1]) if part.startswith("[") else part for part in _NODE_PART.findall(path.removeprefix("$")))

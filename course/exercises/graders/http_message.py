@@ -21,7 +21,7 @@ from ..grading import Check, Grader, NoParams, Outcome, Params, SnippetError, Un
 JSON_RULES = {"json", "error-envelope", "field-details", "problem-details"}
 from .documents import (
     MISSING, JSON_TYPES, error_envelope_problems, field_details_problems, line_of_key, line_of_path, load_json,
-    problem_details_problems, resolve, same_value, show, type_name,
+    path_node, problem_details_problems, resolve, same_value, show, type_name,
 )
 from .reading import Located, read_json
 
@@ -442,7 +442,7 @@ class HttpMessageGrader(Grader):
         if message.json is MISSING:
             if not p.present:
                 return Outcome(True, f"No JSON body, so no {p.path}.")
-            return Outcome(False, f"Expected a JSON body with {p.path}; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line)
+            return Outcome(False, f"Expected a JSON body with {p.path}; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line, nodes=((),))
         return json_path_outcome(message.json, p, message.body, message.body_line or 1)
 
     @rule("error-envelope")
@@ -481,51 +481,64 @@ def _header_problem(found: Header, p: HeaderParams, label: str) -> Outcome | Non
 
 def _shape(message: Message, check, what: str) -> Outcome:
     if message.json is MISSING:
-        return Outcome(False, f"Expected {what} as a JSON body; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line)
+        return Outcome(False, f"Expected {what} as a JSON body; found {'no body' if not message.body else 'a body that is not JSON'}.", message.body_line or message.start_line, nodes=((),))
     problems = check(message.json)
     if problems:
-        wanted, key = problems[0]
+        wanted, key, _node = problems[0]
         line = (line_of_key(message.body, key, message.body_line) if key else None) or message.body_line
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return Outcome(False, f"Expected {wanted}{more} (line {line}).", line)
+        return Outcome(False, f"Expected {wanted}{more} (line {line}).", line, nodes=tuple(node for *_, node in problems))
     return Outcome(True, f"The body is {what}.", message.body_line)
 
 
 def json_path_outcome(document: Any, p: JsonParams, source: str, first_line: int) -> Outcome:
     value = resolve(document, p.path)
     line = line_of_path(source, p.path, first_line) or first_line
+    node = (path_node(p.path),)
     if not p.present:
         if value is not MISSING:
-            return Outcome(False, f"Expected no {p.path}{_because(p.because)}; found {show(value)} (line {line}).", line)
+            return Outcome(False, f"Expected no {p.path}{_because(p.because)}; found {show(value)} (line {line}).", line, nodes=node)
         return Outcome(True, f"No {p.path}, as expected.")
     if value is MISSING:
         blocked = _blocking_value(document, p.path)
-        found = f"{blocked[0]} is {show(blocked[1])}, not an object or list" if blocked else "found nothing there"
-        return Outcome(False, f"Expected the JSON to have {p.path}{_because(p.because)}; {found}.", first_line)
+        if blocked is None:
+            found, node = "found nothing there", node
+        else:
+            where, found_value = blocked
+            kind = type_name(found_value)
+            wanted = "a list" if isinstance(found_value, dict) else "an object" if isinstance(found_value, list) else "an object or list"
+            shown = show(found_value) if kind not in ("object", "array") else f"a JSON {kind}"
+            found = f"{where or 'the document'} is {shown}, not {wanted}"
+            node = (path_node(where),) if where else ((),)
+        return Outcome(False, f"Expected the JSON to have {p.path}{_because(p.because)}; {found}.", first_line, nodes=node)
     if p.type is not None and type_name(value) != p.type and not (p.type == "number" and type_name(value) in ("integer", "number")):
-        return Outcome(False, f"Expected {p.path} to be a JSON {p.type}{_because(p.because)}; found {type_name(value)} {show(value)} (line {line}).", line)
+        return Outcome(False, f"Expected {p.path} to be a JSON {p.type}{_because(p.because)}; found {type_name(value)} {show(value)} (line {line}).", line, nodes=node)
     if p.equals is not None and not same_value(p.equals, value):
-        return Outcome(False, f"Expected {p.path} to be {show(p.equals)}{_because(p.because)}; found {show(value)} (line {line}).", line)
+        return Outcome(False, f"Expected {p.path} to be {show(p.equals)}{_because(p.because)}; found {show(value)} (line {line}).", line, nodes=node)
     if p.one_of is not None and not any(same_value(option, value) for option in p.one_of):
         options = ", ".join(show(option) for option in p.one_of)
-        return Outcome(False, f"Expected {p.path} to be one of {options}{_because(p.because)}; found {show(value)} (line {line}).", line)
+        return Outcome(False, f"Expected {p.path} to be one of {options}{_because(p.because)}; found {show(value)} (line {line}).", line, nodes=node)
     if p.matches is not None and not (isinstance(value, str) and re.search(p.matches, value)):
         want = p.describe or f"a string matching {p.matches}"
-        return Outcome(False, f"Expected {p.path} to be {want}{_because(p.because)}; found {show(value)} (line {line}).", line)
+        return Outcome(False, f"Expected {p.path} to be {want}{_because(p.because)}; found {show(value)} (line {line}).", line, nodes=node)
     return Outcome(True, f"{p.path} is {show(value)} (line {line}).", line)
 
 
 def _blocking_value(document: Any, path: str) -> tuple[str, Any] | None:
-    """The deepest existing prefix of `path` whose value is a scalar (so the path cannot go on)."""
+    """The deepest existing prefix of `path` whose value cannot hold the next step (a scalar, or an object where a
+    list is needed and the other way round); "" for the document itself. None when a member is simply absent."""
     parts = re.findall(r"[A-Za-z_][\w-]*|\[[0-9]+\]", path.removeprefix("$"))
     value, walked = document, ""
     for part in parts:
-        if isinstance(value, dict) and not part.startswith("[") and part in value:
+        index = part.startswith("[")
+        if isinstance(value, dict) and not index and part in value:
             value, walked = value[part], f"{walked}.{part}" if walked else part
-        elif isinstance(value, list) and part.startswith("[") and int(part[1:-1]) < len(value):
+        elif isinstance(value, list) and index and int(part[1:-1]) < len(value):
             value, walked = value[int(part[1:-1])], walked + part
+        elif isinstance(value, dict) and not index or isinstance(value, list) and index:
+            return None  # the right kind of container, without that member or item
         else:
-            return (walked, value) if walked and not isinstance(value, (dict, list)) else None
+            return walked, value
     return None
 
 

@@ -240,7 +240,7 @@ class HttpScenarioGrader(Grader):
             return Outcome(False, f"expected a problem details JSON body; found {_body_summary(response)}.")
         problems = problem_details_problems(document, response.status)
         if problems:
-            return Outcome(False, "the problem details need " + "; ".join(text for text, _ in problems) + ".")
+            return Outcome(False, "the problem details need " + "; ".join(text for text, *_ in problems) + ".")
         errors = document.get("errors")
         named = {item.get("pointer") for item in errors if isinstance(item, dict)} if isinstance(errors, list) else set()
         missing = [pointer for pointer in p.pointers if pointer not in named]

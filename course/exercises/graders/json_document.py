@@ -15,8 +15,8 @@ from pydantic import ConfigDict, Field
 
 from ..grading import Grader, NoParams, Outcome, Params, register, rule
 from .documents import (
-    MISSING, error_envelope_problems, field_details_problems, line_of_key, line_of_path, load_json, problem_details_problems,
-    resolve, show, type_name,
+    MISSING, error_envelope_problems, field_details_problems, line_of_key, line_of_path, load_json, path_node,
+    problem_details_problems, resolve, show, type_name,
 )
 from .http_message import JsonParams, json_path_outcome
 
@@ -69,7 +69,8 @@ class JsonDocumentGrader(Grader):
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".") or "the top level"
         key = ".".join(str(part) for part in path if isinstance(part, str))
         line = (line_of_path(document.source, key) if key else None) or 1
-        return Outcome(False, f"Expected {where} to match {p.describe}: {schema_reason(error)} (line {line}).", line)
+        return Outcome(False, f"Expected {where} to match {p.describe}: {schema_reason(error)} (line {line}).", line,
+                       nodes=schema_nodes(error), any_node=error.validator == "contains" and isinstance(error.instance, list))
 
     @rule("json", params=JsonParams)
     def json(self, document: Document, p: JsonParams) -> Outcome:
@@ -81,21 +82,24 @@ class JsonDocumentGrader(Grader):
         """JWT claims: required registered claims, integer NumericDates, exp - iat within max_lifetime, no secrets."""
         claims = document.value
         if not isinstance(claims, dict):
-            return Outcome(False, "Expected a JSON object of claims, like {\"sub\": \"user_42\", \"iat\": ..., \"exp\": ...}.", 1)
+            return Outcome(False, "Expected a JSON object of claims, like {\"sub\": \"user_42\", \"iat\": ..., \"exp\": ...}.", 1,
+                           nodes=((),))
         missing = [name for name in p.required if name not in claims]
         if missing:
-            return Outcome(False, f"Expected the registered claim(s) {', '.join(missing)} (RFC 7519 §4.1); found none.", 1)
+            return Outcome(False, f"Expected the registered claim(s) {', '.join(missing)} (RFC 7519 §4.1); found none.", 1,
+                           nodes=tuple((name,) for name in missing))
         for name in ("exp", "iat", "nbf"):
             if name in claims and type_name(claims[name]) != "integer":
                 return Outcome(False, f"Expected {name} as a NumericDate: whole seconds since 1970 (RFC 7519 §2); found {show(claims[name])}.",
-                               document.line(name))
+                               document.line(name), nodes=((name,),))
         if "exp" in claims and "iat" in claims:
             lifetime = claims["exp"] - claims["iat"]
             if lifetime <= 0:
-                return Outcome(False, f"Expected exp after iat; exp - iat is {lifetime} seconds, so the token is born expired.", document.line("exp"))
+                return Outcome(False, f"Expected exp after iat; exp - iat is {lifetime} seconds, so the token is born expired.", document.line("exp"),
+                               nodes=(("exp",),))
             if lifetime > p.max_lifetime:
                 return Outcome(False, f"Expected an access token to live at most {p.max_lifetime} seconds ({p.max_lifetime // 60} minutes); "
-                               f"exp - iat is {lifetime} seconds ({lifetime / 60:g} minutes).", document.line("exp"))
+                               f"exp - iat is {lifetime} seconds ({lifetime / 60:g} minutes).", document.line("exp"), nodes=(("exp",),))
         for name, value in _walk(claims):
             lowered = name.lower()
             if any(word in lowered for word in p.forbidden):
@@ -127,25 +131,42 @@ class JsonDocumentGrader(Grader):
         value = document.value
         items = resolve(value, p.items)
         if not isinstance(items, list):
-            return Outcome(False, f"Expected the page's items as a list in '{p.items}'; found {show(items)}.", document.line(p.items))
+            return Outcome(False, f"Expected the page's items as a list in '{p.items}'; found {show(items)}.", document.line(p.items),
+                           nodes=(path_node(p.items),) if isinstance(value, dict) else ((),))
         meta = resolve(value, "meta")
         if not isinstance(meta, dict):
-            return Outcome(False, "Expected a 'meta' object describing the page; found none.", 1)
+            return Outcome(False, "Expected a 'meta' object describing the page; found none.", 1, nodes=(("meta",),))
         if p.style == "cursor":
             if "next_cursor" not in meta:
-                return Outcome(False, "Expected meta.next_cursor (null on the last page) so clients can ask for the next page.", document.line("meta"))
+                return Outcome(False, "Expected meta.next_cursor (null on the last page) so clients can ask for the next page.", document.line("meta"),
+                               nodes=(("meta", "next_cursor"),))
             cursor = meta["next_cursor"]
             if cursor is not None and (not isinstance(cursor, str) or not cursor):
-                return Outcome(False, f"Expected meta.next_cursor to be an opaque string or null; found {show(cursor)}.", document.line("next_cursor"))
+                return Outcome(False, f"Expected meta.next_cursor to be an opaque string or null; found {show(cursor)}.", document.line("next_cursor"),
+                               nodes=(("meta", "next_cursor"),))
             return Outcome(True, "Cursor pagination meta is complete.")
         for name in ("page", "per_page", "total"):
             if type_name(meta.get(name, MISSING)) != "integer":
-                return Outcome(False, f"Expected meta.{name} as a whole number; found {show(meta.get(name, MISSING))}.", document.line(name))
+                return Outcome(False, f"Expected meta.{name} as a whole number; found {show(meta.get(name, MISSING))}.", document.line(name),
+                               nodes=(("meta", name),))
         if len(items) > meta["per_page"]:
             return Outcome(False, f"The page holds {len(items)} items but meta.per_page says {meta['per_page']}.", document.line("per_page"))
         if meta["page"] < 1:
             return Outcome(False, f"Expected meta.page to count from 1; found {meta['page']}.", document.line("page"))
         return Outcome(True, "Offset pagination meta is complete and consistent.")
+
+
+def schema_nodes(error: jsonschema.ValidationError) -> tuple[tuple, ...]:
+    """The nodes a schema failure is about: the missing or unexpected members themselves, else the failing node."""
+    at = tuple(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return tuple(at + (name,) for name in error.validator_value if name not in error.instance) or (at,)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set((error.schema or {}).get("properties", {}))
+        return tuple(at + (name,) for name in error.instance if name not in allowed) or (at,)
+    if error.validator == "contains" and isinstance(error.instance, list) and error.instance:
+        return tuple(at + (index,) for index in range(len(error.instance)))  # no item matched: any may be the defect
+    return (at,)
 
 
 def schema_reason(error: jsonschema.ValidationError) -> str:
@@ -197,10 +218,10 @@ def _walk(value: Any, depth: int = 0):
             yield from _walk(child, depth + 1)
 
 
-def _shape(document: Document, problems: list[tuple[str, str | None]], what: str) -> Outcome:
+def _shape(document: Document, problems: list[tuple[str, str | None, tuple]], what: str) -> Outcome:
     if problems:
-        wanted, key = problems[0]
+        wanted, key, _node = problems[0]
         line = document.line(key)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return Outcome(False, f"Expected {wanted}{more} (line {line}).", line)
+        return Outcome(False, f"Expected {wanted}{more} (line {line}).", line, nodes=tuple(node for *_, node in problems))
     return Outcome(True, f"The document is {what}.")

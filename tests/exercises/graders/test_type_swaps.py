@@ -44,3 +44,30 @@ def multi_swapped(draw):
 def test_several_swaps_at_once_still_get_a_grade(case):
     exercise, snippet = case
     assert_total(exercise.kind, exercise, snippet)
+
+
+def _type_swaps(data):
+    """The swaps that change a node's type (not those that only empty a container: that removes many things)."""
+    from .swaps import type_of
+
+    for at, value in swaps(data):
+        current = data
+        for part in at:
+            current = current[part]
+        if type_of(value) is not type_of(current):
+            yield at, value
+
+
+@pytest.mark.parametrize("exercise", WITH_DATA, ids=_ids)
+def test_one_wrong_type_fails_one_check_and_the_checks_it_stops_say_so(exercise):
+    from course.exercises.grading import grader_for
+
+    head, data, style = split(exercise.kind, exercise.solution.text)
+    grader = grader_for(exercise.kind)
+    for at, value in _type_swaps(data):
+        grade = grader.grade(join(head, replaced(data, at, value), style), exercise.checks, support=exercise.support)
+        failed = [check for check in grade.checks if not check.passed and not check.not_checked_because]
+        assert len(failed) <= 1, (at, value, [(check.id, check.message) for check in failed])
+        for check in grade.checks:
+            if check.not_checked_because:
+                assert check.message.startswith(f"Not checked, because of what check '{check.not_checked_because}'")
