@@ -4,31 +4,21 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from course.progress.learners import LEARNER_KEY
-from django.db import IntegrityError, transaction
+from course.progress.services import learner_work_adopt
 
-from course.progress.models import Attempt, ModuleRead
+from .models import Preferences
 
 
 @receiver(user_logged_in, dispatch_uid="attempts_follow_the_learner")
 def attempts_follow_the_learner(sender, request, user, **kwargs) -> None:
     key = request.session.get(LEARNER_KEY) if request is not None else None
     if key:
-        # Rows are only added, never merged into one another: nothing is lost, and
-        # progress (best score, passed) is read from all of them together.
-        Attempt.objects.filter(user__isnull=True, learner_key=key).update(user=user, learner_key="")
-        for read in ModuleRead.objects.filter(user__isnull=True, learner_key=key):
-            try:
-                with transaction.atomic():
-                    ModuleRead.objects.filter(pk=read.pk).update(user=user, learner_key="")
-            except IntegrityError:  # the account had read it already
-                read.delete()
+        learner_work_adopt(key=key, user=user)
 
 
 @receiver(user_logged_in, dispatch_uid="preferences_follow_the_learner")
 def preferences_follow_the_learner(sender, request, user, **kwargs) -> None:
     """Bring the account's code language and theme into this browser's session."""
-    from .models import Preferences
-
     if request is None:
         return
     preferences = Preferences.objects.filter(user=user).first()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import FaqEntry, Module, Page, Problem, Source, Stage
+from .extensions import builder_for, no_builder
 from .frontmatter import FrontMatterError, parse_front_matter
 from .rendering import render, render_inline
 from .schema import FaqMeta, ModuleMeta, PageMeta, SchemaProblem, StageMeta, validate
@@ -48,9 +49,10 @@ def load_file(root: Path, path: Path) -> Loaded:
     except FrontMatterError as exc:
         return _fail(path, exc.line, exc.message)
     if kind == "exercise":
-        from course.exercises.spec import build_exercise
-
-        exercise, problems = build_exercise(path, text, front, module=group, order=order, slug=slug)
+        builder = builder_for(kind)
+        if builder is None:
+            return _fail(path, 1, no_builder(path, kind))
+        exercise, problems = builder(path, text, front, module=group, order=order, slug=slug)
         return Loaded(kind, exercise, tuple(problems))
     schema = {"module": ModuleMeta, "faq": FaqMeta, "stage": StageMeta, "page": PageMeta}[kind]
     try:

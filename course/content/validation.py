@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .documents import Course, FaqEntry, Module, Page, Problem, Stage
+from .extensions import cross_checks
 
 REQUIRED_PAGES = {"home": "home.md", "faq": "faq.md", "roadmap": "roadmap.md"}
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
@@ -27,9 +28,9 @@ def cross_check(course: Course, *, self_test: bool = True) -> list[Problem]:
     problems += _module_rules(course)
     problems += _references(course)
     problems += _links(course)
-    from course.exercises.checks import exercise_problems
-
-    problems += exercise_problems(course, _anchors(course), self_test=self_test)
+    anchors = _anchors(course)
+    for check in cross_checks():  # registered by the apps whose documents live in content/ (exercises)
+        problems += check(course, anchors, self_test=self_test)
     return problems
 
 

@@ -1,7 +1,7 @@
 """Submitting a snippet: grade it and record the attempt.
 
-Every graded attempt is a row (course.progress.Attempt) that is only ever
-added, so concurrent submissions never overwrite each other; progress is
+Every graded attempt is a row that course.progress owns and only ever
+adds, so concurrent submissions never overwrite each other; progress is
 read back from those rows. Two small things stay in the session: an
 ungraded draft (an answer refused as too large, rate-limited or busy, kept
 so nothing is lost) and whether the learner chose to reveal the solution.
@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 
-from course.progress.learners import owned_by, owner_fields
-from course.progress.models import Attempt
+from course.progress.services import attempt_counts_and_reads, attempt_record, attempt_summary
 
 from .grading import Grade, grader_for
 from .spec import Exercise
@@ -60,18 +58,13 @@ def _session_state_save(request: HttpRequest, exercise: Exercise, state: dict) -
 def progress_for(*, request: HttpRequest, exercise: Exercise) -> Progress:
     """What this learner has done on `exercise` so far (two queries at most)."""
     state = _session_state(request, exercise)
-    owner = owned_by(request)
-    if owner is None:
-        return Progress(snippet=state.get("draft"), revealed=bool(state.get("revealed")))
-    attempts = Attempt.objects.filter(owner, exercise=exercise.slug)
-    counts = attempts.aggregate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
-    last = attempts.values("snippet", "grade").first() if counts["total"] else None
+    summary = attempt_summary(request=request, exercise_slug=exercise.slug)
     return Progress(
-        snippet=state.get("draft") or (last["snippet"] if last else None),
-        grade=last["grade"] if last else None,
-        attempts=counts["total"],
-        failures=counts["total"] - counts["passed"],
-        passed=counts["passed"] > 0,
+        snippet=state.get("draft") or summary.last_snippet,
+        grade=summary.last_grade,
+        attempts=summary.total,
+        failures=summary.total - summary.passed,
+        passed=summary.passed > 0,
         revealed=bool(state.get("revealed")),
     )
 
@@ -85,8 +78,8 @@ def storable(text: str) -> str:
 def submission_grade(*, request: HttpRequest, exercise: Exercise, snippet: str) -> tuple[Grade, Progress]:
     """Grade `snippet` for `exercise` and record the attempt as this learner's."""
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
-    Attempt.objects.create(**owner_fields(request), exercise=exercise.slug, snippet=storable(snippet),
-                           status=grade.status, score=grade.score, grade=grade.as_dict())
+    attempt_record(request=request, exercise_slug=exercise.slug, snippet=storable(snippet), status=grade.status,
+                   score=grade.score, grade=grade.as_dict())
     request.attempt_saved = True  # should the database fail from here on, the learner is told it was saved
     state = _session_state(request, exercise)
     if state.pop("draft", None) is not None:
@@ -119,25 +112,8 @@ def exercise_rows(*, request: HttpRequest, exercises: tuple[Exercise, ...],
     One query: the per-exercise counts and the read mark come back together
     (a UNION), so a module page stays within its query budget.
     """
-    from django.db.models import IntegerField, Value
-
-    from course.progress.models import ModuleRead
-
-    owner = owned_by(request)
-    if owner is None or not (exercises or read_module):
-        return [(exercise, Progress()) for exercise in exercises], set()
-    counts_query = (Attempt.objects.filter(owner, exercise__in=[e.slug for e in exercises])
-                    .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
-                    .values_list("exercise", "total", "passed").order_by())
-    read_query = (ModuleRead.objects.filter(owner, module=read_module)
-                  .annotate(total=Value(-1, output_field=IntegerField()), passed=Value(0, output_field=IntegerField()))
-                  .values_list("section", "total", "passed").order_by())
-    counts, read = {}, set()
-    for name, total, passed in counts_query.union(read_query, all=True):
-        if total == -1:
-            read.add(name)
-        else:
-            counts[name] = (total, passed)
+    counts, read = attempt_counts_and_reads(request=request, exercise_slugs=[e.slug for e in exercises],
+                                            read_module=read_module)
     result = []
     for exercise in exercises:
         total, passed = counts.get(exercise.slug, (0, 0))

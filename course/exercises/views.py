@@ -11,18 +11,18 @@ import re
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from course.content.store import get_course
-
+from course.operations.clients import client_address
+from course.operations.ratelimit import rate_limit_hit
 from course.progress.learners import learner_key
+from course.progress.services import attempt_for
 from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
-from course.operations.clients import client_address
-from course.operations.ratelimit import rate_limit_hit
-from .services import draft_keep, progress_for, solution_reveal, storable, submission_grade
+from .services import Progress, draft_keep, progress_for, solution_reveal, storable, submission_grade
 
 TEMPLATE = "exercises/exercise_detail.html"
 
@@ -50,8 +50,6 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         grade = progress.grade
         if "attempt" in request.GET:
             # Open an old attempt in the editor: only one of this learner's own (404 otherwise).
-            from course.progress.services import attempt_for
-
             old = attempt_for(request=request, attempt_id=_int(request.GET["attempt"])) if _int(request.GET["attempt"]) else None
             if old is None or old.exercise != exercise.slug:
                 raise Http404("No such attempt of yours.")
@@ -125,10 +123,32 @@ def solution_show(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(reverse("exercises:detail", args=[exercise.slug]) + "#solution", status=303)
 
 
-def unsaved_page(request: HttpRequest, slug: str, snippet: str, status: int, message: str) -> HttpResponse:
-    """The exercise page with `snippet` in the editor and `message`, built without the database (it is down)."""
-    from .services import Progress
+def kept_answer(request: HttpRequest, *, reason: str, retry_after: int | None = None) -> HttpResponse | None:
+    """The exercise page with the answer kept, for a submission operations refused before the view ran.
 
+    Registered with course.operations.hooks; None for any other request.
+    """
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if request.method != "POST" or match.view_name != "exercises:detail" or "snippet" not in request.POST:
+        return None
+    slug, snippet = match.kwargs["slug"], request.POST["snippet"]
+    if reason == "csrf":
+        return refusal_page(request, slug, snippet, 403, "This page's security token had expired, so your answer was "
+                            "not checked. It is still in the editor: submit it again.")
+    if getattr(request, "attempt_saved", False):  # the database went away after the attempt was written
+        message = ("Your answer was checked and saved, but the site's database stopped answering before the "
+                   f"feedback could be shown. Reload the page in {retry_after} seconds to read it.")
+    else:
+        message = ("The site's database is not answering, so your answer was neither checked nor saved. "
+                   f"It is still in the editor: submit it again in {retry_after} seconds.")
+    return _unsaved_page(request, slug, snippet, 503, message)
+
+
+def _unsaved_page(request: HttpRequest, slug: str, snippet: str, status: int, message: str) -> HttpResponse:
+    """The exercise page with `snippet` in the editor and `message`, built without the database (it is down)."""
     course, exercise, redirect = _exercise_or_404(slug)
     if redirect:
         return redirect

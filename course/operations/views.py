@@ -1,8 +1,15 @@
 """Error pages in the site's style."""
 
+import sys
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+
+from .hooks import kept_response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -13,15 +20,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Django's handler500, called while the uncaught exception is being handled.
 
     An unreachable database is not our bug but an outage: 503 with
-    Retry-After, and an exercise answer comes back in the editor (page or
-    htmx panel) so nothing typed is lost. Anything else is a 500 page built
+    Retry-After, and what the user sent comes back where an app can keep it
+    (an exercise answer, in the editor). Anything else is a 500 page built
     from nothing that could fail again: no database, no content store, no
     context processors.
     """
-    import sys
-
-    from django.db import InterfaceError, OperationalError
-
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         try:
             return database_unavailable(request)
@@ -38,32 +41,14 @@ class _NoMessages(list):
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-    from django.contrib.auth.models import AnonymousUser
-    from django.urls import Resolver404, resolve
-
     retry = settings.DATABASE_RETRY_AFTER_SECONDS
     # Nothing below may touch the session (it lives in the database): the page
     # is built as for a visitor, and the session middleware leaves the cookie alone.
     request.user = AnonymousUser()
     request.session = None
     request._messages = _NoMessages()
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
-    if (request.method == "POST" and match is not None and match.view_name == "exercises:detail"
-            and "snippet" in request.POST):
-        from course.exercises.views import unsaved_page
-
-        if getattr(request, "attempt_saved", False):  # the database went away after the attempt was written
-            message = ("Your answer was checked and saved, but the site's database stopped answering before the "
-                       f"feedback could be shown. Reload the page in {retry} seconds to read it.")
-        else:
-            message = ("The site's database is not answering, so your answer was neither checked nor saved. "
-                       f"It is still in the editor: submit it again in {retry} seconds.")
-        response = unsaved_page(request, match.kwargs["slug"], request.POST["snippet"], 503, message)
-    else:
+    response = kept_response(request, reason="database", retry_after=retry)
+    if response is None:
         response = render(request, "503_database.html", {"retry_after": retry}, status=503)
     response["Retry-After"] = str(retry)
     return response
@@ -72,19 +57,10 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form arrived without a valid CSRF token (often: the page sat open past a restart or log-out).
 
-    An exercise answer is never lost: the exercise page comes back with the
-    answer in the editor and a fresh token, ready to submit again.
+    What was sent is never lost where an app keeps it: an exercise page comes
+    back with the answer in the editor and a fresh token, ready to submit again.
     """
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
-    if match is not None and match.view_name == "exercises:detail" and "snippet" in request.POST:
-        from course.exercises.views import refusal_page
-
-        return refusal_page(request, match.kwargs["slug"], request.POST["snippet"], 403,
-                            "This page's security token had expired, so your answer was not checked. It is still in the "
-                            "editor: submit it again.")
+    response = kept_response(request, reason="csrf")
+    if response is not None:
+        return response
     return render(request, "403_csrf.html", {"path": request.path}, status=403)

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from course.accounts.models import Preferences
+
 from .choices import CODE_LANGUAGES, COOKIE_MAX_AGE, LANGUAGE_COOKIE, THEME_COOKIE, THEMES
 
 _FRAGMENT = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,80}$")
@@ -51,8 +53,6 @@ def _next_url(request: HttpRequest) -> str:
 def _remember_on_account(request: HttpRequest, cookie: str, value: str) -> None:
     if not request.user.is_authenticated:
         return
-    from course.accounts.models import Preferences
-
     field = "code_language" if cookie == LANGUAGE_COOKIE else "theme"
     Preferences.objects.update_or_create(user=request.user, defaults={field: value})
     saved = dict(request.session.get("preferences", {}))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, Max, Q, Value
 from django.http import HttpRequest
 
 from course.content.documents import Course
@@ -167,3 +167,70 @@ def export_for(*, request: HttpRequest) -> dict:
                                                       for c in (a.grade or {}).get("checks", [])]} for a in attempts],
         "sections_read": [{"module": r.module, "section": r.section, "read_at": r.created_at.isoformat()} for r in reads],
     }
+
+
+def learner_work_adopt(*, key: str, user) -> None:
+    """Move the anonymous learner `key`'s attempts and read marks to `user` (at log-in or sign-up).
+
+    Rows are only added, never merged into one another: nothing is lost, and
+    progress (best score, passed) is read from all of them together.
+    """
+    Attempt.objects.filter(user__isnull=True, learner_key=key).update(user=user, learner_key="")
+    for read in ModuleRead.objects.filter(user__isnull=True, learner_key=key):
+        try:
+            with transaction.atomic():
+                ModuleRead.objects.filter(pk=read.pk).update(user=user, learner_key="")
+        except IntegrityError:  # the account had read it already
+            read.delete()
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    total: int = 0
+    passed: int = 0
+    last_snippet: str | None = None
+    last_grade: dict | None = None
+
+
+def attempt_record(*, request: HttpRequest, exercise_slug: str, snippet: str, status: str, score: float,
+                   grade: dict) -> Attempt:
+    """Add one graded attempt for this learner (rows are only ever added)."""
+    return Attempt.objects.create(**owner_fields(request), exercise=exercise_slug, snippet=snippet, status=status,
+                                  score=score, grade=grade)
+
+
+def attempt_summary(*, request: HttpRequest, exercise_slug: str) -> AttemptSummary:
+    """How many attempts, how many passed, and the last one's snippet and grade (two queries at most)."""
+    owner = owned_by(request)
+    if owner is None:
+        return AttemptSummary()
+    attempts = Attempt.objects.filter(owner, exercise=exercise_slug)
+    counts = attempts.aggregate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
+    last = attempts.values("snippet", "grade").first() if counts["total"] else None
+    return AttemptSummary(counts["total"], counts["passed"], last["snippet"] if last else None,
+                          last["grade"] if last else None)
+
+
+def attempt_counts_and_reads(*, request: HttpRequest, exercise_slugs: list[str],
+                             read_module: str = "") -> tuple[dict[str, tuple[int, int]], set[str]]:
+    """Per exercise (total, passed) for this learner, and the sections of `read_module` they marked read.
+
+    One query: the counts and the read marks come back together (a UNION), so
+    a module page stays within its query budget.
+    """
+    owner = owned_by(request)
+    if owner is None or not (exercise_slugs or read_module):
+        return {}, set()
+    counts_query = (Attempt.objects.filter(owner, exercise__in=exercise_slugs)
+                    .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
+                    .values_list("exercise", "total", "passed").order_by())
+    read_query = (ModuleRead.objects.filter(owner, module=read_module)
+                  .annotate(total=Value(-1, output_field=IntegerField()), passed=Value(0, output_field=IntegerField()))
+                  .values_list("section", "total", "passed").order_by())
+    counts, read = {}, set()
+    for name, total, passed in counts_query.union(read_query, all=True):
+        if total == -1:
+            read.add(name)
+        else:
+            counts[name] = (total, passed)
+    return counts, read

@@ -21,7 +21,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..grading import Check, CheckResult, Grade, Grader, Outcome, Params, SnippetError, Unreadable, register, rule, snippet_problem
+from course.sandbox import service as sandbox_service
+from course.sandbox.launcher import SandboxUnavailable, Stopped
+
+from ..grading import (
+    Check, CheckResult, Grade, Grader, Outcome, Params, SnippetError, Unreadable, grader_for, register, rule, snippet_problem,
+)
 from .documents import MISSING, load_yaml, problem_details_problems, resolve, same_value, show, type_name
 
 
@@ -140,8 +145,6 @@ class HttpScenarioGrader(Grader):
 
     def grade(self, snippet: str, checks: tuple[Check, ...], *, support: str = "") -> Grade:
         """Drive the app through every step in one sandbox; never runs it here."""
-        from course.sandbox.service import SandboxUnavailable, Stopped, conversation
-
         problem = snippet_problem(snippet)
         if problem is not None:
             return Grade("error", 0.0, error=problem)
@@ -156,7 +159,7 @@ class HttpScenarioGrader(Grader):
             return Grade("error", 0.0, error=SnippetError(f"This exercise's checks name steps it does not have: {', '.join(unknown)}."))
         run = Run(steps, checks)
         try:
-            with conversation({"mode": "wsgi", "code": snippet, "support": "", "inputs": []}) as sandbox:
+            with sandbox_service.conversation({"mode": "wsgi", "code": snippet, "support": "", "inputs": []}) as sandbox:
                 loaded = sandbox.ask()
                 error = _load_problem(loaded)
                 if error is not None:
@@ -397,8 +400,6 @@ class Run:
 
 @lru_cache(maxsize=1)
 def grader() -> HttpScenarioGrader:
-    from ..grading import grader_for
-
     return grader_for("http-scenario")
 
 

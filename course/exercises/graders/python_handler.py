@@ -15,6 +15,8 @@ from typing import Any
 
 from ..grading import Check, CheckResult, Grade, Grader, Outcome, Params, SnippetError, register, rule, snippet_problem
 from .documents import show, type_name
+from course.sandbox import service as sandbox_service
+from course.sandbox.launcher import Limits, SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -77,14 +79,12 @@ class PythonHandlerGrader(Grader):
 
     def grade(self, snippet: str, checks: tuple[Check, ...], *, support: str = "") -> Grade:
         """Run the answer against every scenario in a sandbox; never runs it here."""
-        from course.sandbox.service import SandboxUnavailable, run_job
-
         problem = snippet_problem(snippet)
         if problem is not None:
             return Grade("error", 0.0, error=problem)
         job = {"code": snippet, "support": support, "inputs": [check.params.input for check in checks]}
         try:
-            outcome = run_job(job)  # Busy propagates: the web layer answers 503
+            outcome = sandbox_service.run_job(job)  # Busy propagates: the web layer answers 503
         except SandboxUnavailable as exc:
             # The reason names host paths and packages: it is for the operator's log, not the learner.
             logger.error("python grading unavailable", extra={"reason": str(exc)[:500]})
@@ -93,8 +93,6 @@ class PythonHandlerGrader(Grader):
         return self._interpret(outcome, checks)
 
     def _interpret(self, outcome, checks: tuple[Check, ...]) -> Grade:
-        from course.sandbox.launcher import Limits
-
         result = outcome.result or {}
         printed = (result.get("printed") if isinstance(result.get("printed"), str) else "") or ""
         printed = (printed + ("\n" + outcome.output if outcome.output else "")).strip("\n")[:10_000]

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from course.content.rendering import render
 from course.content.store import get_course
+from course.exercises.graders.http_scenario import describe_steps
 
 register = template.Library()
 
@@ -66,6 +67,4 @@ def checks_for(checks, step) -> list:
 @register.simple_tag
 def scenario_steps(exercise) -> list[dict]:
     """What the grader will send, step by step, as the learner reads it before submitting."""
-    from course.exercises.graders.http_scenario import describe_steps
-
     return describe_steps(exercise)
