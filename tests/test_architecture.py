@@ -8,10 +8,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "course"
 # What each app may import from course.* (besides itself). content is the ground floor; operations
 # sits beside every app and reads only content; apps above plug into both through registries.
+# (docs/architecture.md draws the same graph.)
 ALLOWED = {
     "content": set(),
     "operations": {"content"},
     "sandbox": {"operations"},
+    "progress": {"content"},
+    "exercises": {"content", "operations", "progress", "sandbox"},
+    "catalogue": {"content", "exercises", "progress"},
+    "accounts": {"operations", "progress"},
+    "preferences": {"accounts", "content"},
+    "settings": {"operations"},
 }
 
 
@@ -58,3 +65,13 @@ def test_imports_of_course_modules_are_at_the_top_and_point_down(path):
             assert app == "progress", f"{relative}:{line} imports progress's models"
         if app in ALLOWED and target != app:
             assert target in ALLOWED[app], f"{relative}:{line}: {app} must not import {name}"
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if p.name in ("services.py", "selectors.py")],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_services_and_selectors_take_learners_not_requests(path):
+    """A view resolves the learner once (course.progress.learners.learner_of) and passes it on."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef):
+            names = [arg.arg for arg in node.args.args + node.args.kwonlyargs]
+            assert "request" not in names, f"{path.relative_to(ROOT)}: {node.name}() takes the request"

@@ -8,15 +8,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from course.content.store import get_course
+from course.exercises.selectors import exercise_rows
+from course.progress.learners import learner_of
+from course.progress.selectors import dashboard_for, passed_exercises
 
 from .search import MAX_QUERY, index_for
-from course.exercises.services import exercise_rows
-from course.progress.services import dashboard_for, passed_exercises
 
 
 def _module_progress(request: HttpRequest, course) -> dict[str, tuple[int, int]]:
     """Passed and total exercises per module for this learner (one query; none for a new visitor)."""
-    passed = passed_exercises(request)
+    passed = passed_exercises(learner_of(request))
     return {module.slug: (len(passed & {e.slug for e in course.exercises_for_module(module.slug)}),
                           len(course.exercises_for_module(module.slug))) for module in course.modules}
 
@@ -44,7 +45,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(renamed.url)
         raise Http404(f"No module with the slug “{slug}”.")
     previous, following = course.neighbours(module)
-    exercises, module_read = exercise_rows(request=request, exercises=course.exercises_for_module(module.slug),
+    exercises, module_read = exercise_rows(learner=learner_of(request), exercises=course.exercises_for_module(module.slug),
                                            read_module=module.slug)
     return render(
         request,
@@ -81,7 +82,7 @@ def roadmap(request: HttpRequest) -> HttpResponse:
         )
         for stage in course.stages
     ]
-    percent = {item.stage.slug: item.percent for item in dashboard_for(request=request, course=course)["stages"]}
+    percent = {item.stage.slug: item.percent for item in dashboard_for(learner=learner_of(request), course=course)["stages"]}
     return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages,
                                                       "stage_percent": percent})
 

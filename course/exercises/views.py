@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from course.content.store import get_course
 from course.operations.clients import client_address
 from course.operations.ratelimit import rate_limit_hit
-from course.progress.learners import learner_key
-from course.progress.services import attempt_for
+from course.progress.learners import learner_of
+from course.progress.selectors import attempt_for
 from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
-from .services import Progress, draft_keep, progress_for, solution_reveal, storable, submission_grade
+from .selectors import Progress, progress_for
+from .services import draft_keep, solution_reveal, storable, submission_grade
 
 TEMPLATE = "exercises/exercise_detail.html"
 
@@ -45,12 +46,12 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect
     context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
     if request.method != "POST":
-        progress = progress_for(request=request, exercise=exercise)
+        progress = progress_for(learner=learner_of(request), exercise=exercise)
         snippet = progress.snippet if progress.snippet is not None else exercise.starter.text
         grade = progress.grade
         if "attempt" in request.GET:
             # Open an old attempt in the editor: only one of this learner's own (404 otherwise).
-            old = attempt_for(request=request, attempt_id=_int(request.GET["attempt"])) if _int(request.GET["attempt"]) else None
+            old = attempt_for(learner=learner_of(request), attempt_id=_int(request.GET["attempt"])) if _int(request.GET["attempt"]) else None
             if old is None or old.exercise != exercise.slug:
                 raise Http404("No such attempt of yours.")
             snippet, grade = old.snippet, old.grade
@@ -61,11 +62,11 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snippet = snippet.replace("\r\n", "\n")
     size = len(snippet.encode("utf-8", "surrogatepass"))
     if size > MAX_SNIPPET_BYTES:
-        draft_keep(request=request, exercise=exercise, snippet=snippet)
+        draft_keep(learner=learner_of(request), exercise=exercise, snippet=snippet)
         return _refuse(request, context, snippet, 413,
                        f"Your answer is {size:,} bytes; answers are limited to {MAX_SNIPPET_BYTES:,} bytes (64 KiB). "
                        "It is still in the editor: shorten it and submit again.")
-    owner = f"user:{request.user.pk}" if request.user.is_authenticated else learner_key(request, create=True)
+    owner = learner_of(request).limit_key()
     limit = rate_limit_hit(key=f"submit:{owner}", limit=settings.SUBMISSIONS_PER_MINUTE, window=60)
     message = f"That is more than {settings.SUBMISSIONS_PER_MINUTE} submissions in a minute."
     if limit.allowed and not request.user.is_authenticated:
@@ -75,16 +76,16 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         message = (f"More than {per_address} answers a minute came from your network without an account. Log in to get "
                    "your own allowance.")
     if not limit.allowed:
-        draft_keep(request=request, exercise=exercise, snippet=snippet)
+        draft_keep(learner=learner_of(request), exercise=exercise, snippet=snippet)
         response = _refuse(request, context, snippet, 429,
                            f"{message} Your answer is kept; "
                            f"try again in {limit.retry_after} second{'s' if limit.retry_after != 1 else ''}.")
         response["Retry-After"] = str(limit.retry_after)
         return response
     try:
-        grade, progress = submission_grade(request=request, exercise=exercise, snippet=snippet)
+        grade, progress = submission_grade(learner=learner_of(request), exercise=exercise, snippet=snippet)
     except Busy as exc:
-        draft_keep(request=request, exercise=exercise, snippet=snippet)
+        draft_keep(learner=learner_of(request), exercise=exercise, snippet=snippet)
         response = _refuse(request, context, snippet, 503,
                            f"Every Python sandbox is busy right now. Your answer is kept; try again in {exc.retry_after} seconds.")
         response["Retry-After"] = str(exc.retry_after)
@@ -99,7 +100,7 @@ def _int(value: str) -> int | None:
 
 
 def _refuse(request, context, snippet: str, status: int, message: str) -> HttpResponse:
-    progress = progress_for(request=request, exercise=context["exercise"])
+    progress = progress_for(learner=learner_of(request), exercise=context["exercise"])
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
     return render(request, template, {**context, "progress": progress, "grade": None, "snippet": storable(snippet),
                                       "refusal": message}, status=status)
@@ -111,11 +112,11 @@ def solution_show(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect:
         return redirect
     if request.POST.get("confirm") != "yes":
-        progress = progress_for(request=request, exercise=exercise)
+        progress = progress_for(learner=learner_of(request), exercise=exercise)
         return render(request, TEMPLATE, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
                                           "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
                                           "refusal": "Tick the box to confirm you want to see the reference solution."}, status=400)
-    progress = solution_reveal(request=request, exercise=exercise)
+    progress = solution_reveal(learner=learner_of(request), exercise=exercise)
     if not progress.sees_solution:
         return render(request, TEMPLATE, {"course": course, "exercise": exercise, "module": course.module(exercise.module),
                                           "progress": progress, "grade": progress.grade, "snippet": progress.snippet or exercise.starter.text,
@@ -138,7 +139,7 @@ def kept_answer(request: HttpRequest, *, reason: str, retry_after: int | None = 
     if reason == "csrf":
         return refusal_page(request, slug, snippet, 403, "This page's security token had expired, so your answer was "
                             "not checked. It is still in the editor: submit it again.")
-    if getattr(request, "attempt_saved", False):  # the database went away after the attempt was written
+    if learner_of(request).attempts_recorded:  # the database went away after the attempt was written
         message = ("Your answer was checked and saved, but the site's database stopped answering before the "
                    f"feedback could be shown. Reload the page in {retry_after} seconds to read it.")
     else:

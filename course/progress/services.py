@@ -1,132 +1,18 @@
-"""Reading and changing a learner's progress. Every query is scoped to the learner."""
+"""Changing a learner's progress: attempts recorded, sections marked read, resets, adoption at log-in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, Max, Q, Value
-from django.http import HttpRequest
 
 from course.content.documents import Course
 
-from .learners import owned_by, owner_fields
+from .learners import Learner
 from .models import Attempt, ModuleRead
 
 
-@dataclass(frozen=True)
-class ModuleProgress:
-    module: object
-    sections_read: int
-    sections: int
-    passed: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        parts = self.total + self.sections  # its exercises, and reading each section
-        return round(100 * (self.passed + self.sections_read) / parts) if parts else 0
-
-    @property
-    def complete(self) -> bool:
-        return self.passed == self.total and self.sections_read == self.sections
-
-
-@dataclass(frozen=True)
-class StageProgress:
-    stage: object
-    percent: int
-    passed: int
-    total: int
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    attempt: Attempt
-    gained: tuple[str, ...]  # checks that went ✗ → ✓ since the attempt before
-    lost: tuple[str, ...]  # checks that went ✓ → ✗
-
-
-def passed_exercises(request: HttpRequest) -> set[str]:
-    owner = owned_by(request)
-    if owner is None:
-        return set()
-    return set(Attempt.objects.filter(owner, status="passed").values_list("exercise", flat=True).distinct())
-
-
-def sections_read(request: HttpRequest) -> dict[str, set[str]]:
-    """Module slug → anchors of the sections this learner marked read."""
-    owner = owned_by(request)
-    read: dict[str, set[str]] = {}
-    if owner is not None:
-        for module, section in ModuleRead.objects.filter(owner).values_list("module", "section"):
-            read.setdefault(module, set()).add(section)
-    return read
-
-
-def module_sections(module) -> list[str]:
-    """The anchors of a module's top-level sections (what a learner marks read)."""
-    return [heading.id for heading in module.body.toc] if module.is_published else []
-
-
-def dashboard_for(*, request: HttpRequest, course: Course) -> dict:
-    """Progress per module and roadmap stage, where to continue, recent activity (four queries)."""
-    passed = passed_exercises(request)
-    read = sections_read(request)
-    modules = []
-    for module in course.modules:
-        slugs = [exercise.slug for exercise in course.exercises_for_module(module.slug)]
-        sections = module_sections(module)
-        modules.append(ModuleProgress(module, len(read.get(module.slug, set()) & set(sections)), len(sections),
-                                      len(passed & set(slugs)), len(slugs)))
-    by_slug = {progress.module.slug: progress for progress in modules}
-    stages = []
-    for stage in course.stages:
-        parts = [by_slug[slug] for slug in stage.modules if slug in by_slug]
-        total = sum(p.total + p.sections for p in parts)
-        done = sum(p.passed + p.sections_read for p in parts)
-        stages.append(StageProgress(stage, round(100 * done / total) if total else 0,
-                                    sum(p.passed for p in parts), sum(p.total for p in parts)))
-    owner = owned_by(request)
-    recent = list(Attempt.objects.filter(owner).only("exercise", "status", "score", "created_at")[:10]) if owner is not None else []
-    return {"modules": modules, "stages": stages, "recent": recent,
-            "continue_to": _continue_to(course, passed, recent)}
-
-
-def _continue_to(course: Course, passed: set[str], recent: list[Attempt]):
-    """The exercise last worked on if not yet passed, else the first exercise not passed."""
-    if recent and recent[0].exercise not in passed and course.exercise(recent[0].exercise):
-        return course.exercise(recent[0].exercise)
-    return next((exercise for exercise in course.exercises if exercise.slug not in passed), None)
-
-
-def history_for(*, request: HttpRequest, exercise_slug: str) -> list[HistoryEntry]:
-    """This learner's attempts at one exercise, newest first, with the checks each one changed."""
-    owner = owned_by(request)
-    if owner is None:
-        return []
-    attempts = list(Attempt.objects.filter(owner, exercise=exercise_slug).order_by("created_at", "id"))
-    entries, previous = [], None
-    for attempt in attempts:
-        now = {c["id"]: c["passed"] for c in (attempt.grade or {}).get("checks", [])}
-        before = {c["id"]: c["passed"] for c in (previous.grade or {}).get("checks", [])} if previous else {}
-        gained = tuple(check for check, ok in now.items() if ok and before.get(check) is False)
-        lost = tuple(check for check, ok in now.items() if not ok and before.get(check) is True)
-        entries.append(HistoryEntry(attempt, gained, lost))
-        previous = attempt
-    return entries[::-1]
-
-
-def attempt_for(*, request: HttpRequest, attempt_id: int) -> Attempt | None:
-    """One of this learner's attempts, or None (also for someone else's)."""
-    owner = owned_by(request)
-    return Attempt.objects.filter(owner, pk=attempt_id).first() if owner is not None else None
-
-
-def section_mark_read(*, request: HttpRequest, module_slug: str, sections: list[str]) -> None:
+def section_mark_read(*, learner: Learner, module_slug: str, sections: list[str]) -> None:
     """Mark sections read; marking one twice changes nothing."""
-    fields = owner_fields(request)
+    fields = learner.row_fields()
     for section in sections:
         try:
             with transaction.atomic():
@@ -135,9 +21,9 @@ def section_mark_read(*, request: HttpRequest, module_slug: str, sections: list[
             pass
 
 
-def progress_reset(*, request: HttpRequest, course: Course, scope: str, target: str = "") -> int:
+def progress_reset(*, learner: Learner, course: Course, scope: str, target: str = "") -> int:
     """Delete this learner's attempts (and reads) for one exercise, one module, or everything."""
-    owner = owned_by(request)
+    owner = learner.owner()
     if owner is None:
         return 0
     attempts = Attempt.objects.filter(owner)
@@ -152,21 +38,6 @@ def progress_reset(*, request: HttpRequest, course: Course, scope: str, target: 
         raise ValueError(scope)
     reads.delete()
     return attempts.delete()[0]
-
-
-def export_for(*, request: HttpRequest) -> dict:
-    """Everything stored about this learner, as plain JSON."""
-    owner = owned_by(request)
-    user = request.user if request.user.is_authenticated else None
-    attempts = Attempt.objects.filter(owner).order_by("created_at", "id") if owner is not None else []
-    reads = ModuleRead.objects.filter(owner).order_by("created_at") if owner is not None else []
-    return {
-        "account": {"username": user.get_username(), "email": user.email, "joined": user.date_joined.isoformat()} if user else None,
-        "attempts": [{"exercise": a.exercise, "submitted_at": a.created_at.isoformat(), "status": a.status, "score": a.score,
-                      "snippet": a.snippet, "checks": [{"id": c["id"], "passed": c["passed"], "message": c["message"]}
-                                                      for c in (a.grade or {}).get("checks", [])]} for a in attempts],
-        "sections_read": [{"module": r.module, "section": r.section, "read_at": r.created_at.isoformat()} for r in reads],
-    }
 
 
 def learner_work_adopt(*, key: str, user) -> None:
@@ -184,53 +55,10 @@ def learner_work_adopt(*, key: str, user) -> None:
             read.delete()
 
 
-@dataclass(frozen=True)
-class AttemptSummary:
-    total: int = 0
-    passed: int = 0
-    last_snippet: str | None = None
-    last_grade: dict | None = None
-
-
-def attempt_record(*, request: HttpRequest, exercise_slug: str, snippet: str, status: str, score: float,
+def attempt_record(*, learner: Learner, exercise_slug: str, snippet: str, status: str, score: float,
                    grade: dict) -> Attempt:
     """Add one graded attempt for this learner (rows are only ever added)."""
-    return Attempt.objects.create(**owner_fields(request), exercise=exercise_slug, snippet=snippet, status=status,
-                                  score=score, grade=grade)
-
-
-def attempt_summary(*, request: HttpRequest, exercise_slug: str) -> AttemptSummary:
-    """How many attempts, how many passed, and the last one's snippet and grade (two queries at most)."""
-    owner = owned_by(request)
-    if owner is None:
-        return AttemptSummary()
-    attempts = Attempt.objects.filter(owner, exercise=exercise_slug)
-    counts = attempts.aggregate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
-    last = attempts.values("snippet", "grade").first() if counts["total"] else None
-    return AttemptSummary(counts["total"], counts["passed"], last["snippet"] if last else None,
-                          last["grade"] if last else None)
-
-
-def attempt_counts_and_reads(*, request: HttpRequest, exercise_slugs: list[str],
-                             read_module: str = "") -> tuple[dict[str, tuple[int, int]], set[str]]:
-    """Per exercise (total, passed) for this learner, and the sections of `read_module` they marked read.
-
-    One query: the counts and the read marks come back together (a UNION), so
-    a module page stays within its query budget.
-    """
-    owner = owned_by(request)
-    if owner is None or not (exercise_slugs or read_module):
-        return {}, set()
-    counts_query = (Attempt.objects.filter(owner, exercise__in=exercise_slugs)
-                    .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
-                    .values_list("exercise", "total", "passed").order_by())
-    read_query = (ModuleRead.objects.filter(owner, module=read_module)
-                  .annotate(total=Value(-1, output_field=IntegerField()), passed=Value(0, output_field=IntegerField()))
-                  .values_list("section", "total", "passed").order_by())
-    counts, read = {}, set()
-    for name, total, passed in counts_query.union(read_query, all=True):
-        if total == -1:
-            read.add(name)
-        else:
-            counts[name] = (total, passed)
-    return counts, read
+    attempt = Attempt.objects.create(**learner.row_fields(), exercise=exercise_slug, snippet=snippet, status=status,
+                                     score=score, grade=grade)
+    learner.attempts_recorded += 1
+    return attempt

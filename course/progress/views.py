@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST, require_http_methods, req
 
 from course.content.store import get_course
 
-from . import services
+from . import selectors, services
+from .learners import learner_of
 
 SCOPES = {"exercise": "this exercise", "module": "this module", "all": "everything"}
 
@@ -19,7 +20,8 @@ SCOPES = {"exercise": "this exercise", "module": "this module", "all": "everythi
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     course = get_course()
-    return render(request, "progress/dashboard.html", {"course": course, **services.dashboard_for(request=request, course=course)})
+    return render(request, "progress/dashboard.html", {"course": course, **selectors.dashboard_for(learner=learner_of(request),
+                                                                                      course=course)})
 
 
 @require_safe
@@ -28,7 +30,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = course.exercise(slug)
     if exercise is None:
         raise Http404(f"No exercise with the slug “{slug}”.")
-    entries = services.history_for(request=request, exercise_slug=slug)
+    entries = selectors.history_for(learner=learner_of(request), exercise_slug=slug)
     attempts = [entry.attempt for entry in entries]
     passed = [attempt.created_at for attempt in attempts if attempt.status == "passed"]
     return render(request, "progress/history.html", {
@@ -44,12 +46,12 @@ def module_read(request: HttpRequest, slug: str) -> HttpResponse:
     module = course.module(slug)
     if module is None:
         raise Http404(f"No module with the slug “{slug}”.")
-    sections = services.module_sections(module)
+    sections = selectors.module_sections(module)
     wanted = request.POST.get("section", "")
     chosen = sections if wanted == "all" else [wanted] if wanted in sections else None
     if chosen is None:
         return render(request, "progress/reset.html", {"error": "That section is not part of this module."}, status=400)
-    services.section_mark_read(request=request, module_slug=slug, sections=chosen)
+    services.section_mark_read(learner=learner_of(request), module_slug=slug, sections=chosen)
     return HttpResponseRedirect(module.url + ("#progress" if wanted == "all" else f"#{wanted}"), status=303)
 
 
@@ -66,7 +68,7 @@ def reset(request: HttpRequest) -> HttpResponse:
         if data.get("confirm") != "yes":
             return render(request, "progress/reset.html", {"scope": scope, "target": target, "label": label,
                                                            "error": "Tick the box to confirm."}, status=400)
-        removed = services.progress_reset(request=request, course=course, scope=scope, target=target)
+        removed = services.progress_reset(learner=learner_of(request), course=course, scope=scope, target=target)
         from django.contrib import messages
 
         messages.success(request, f"Reset {label}: {removed} attempt{'s' if removed != 1 else ''} removed.")
@@ -76,7 +78,8 @@ def reset(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(services.export_for(request=request), indent=2, ensure_ascii=False)
+    account = request.user if request.user.is_authenticated else None
+    body = json.dumps(selectors.export_for(learner=learner_of(request), account=account), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="api-architect-my-data.json"'
     response["Cache-Control"] = "no-store"
