@@ -75,3 +75,12 @@ def test_services_and_selectors_take_learners_not_requests(path):
         if isinstance(node, ast.FunctionDef):
             names = [arg.arg for arg in node.args.args + node.args.kwonlyargs]
             assert "request" not in names, f"{path.relative_to(ROOT)}: {node.name}() takes the request"
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if p.name in ("services.py", "selectors.py")],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_public_services_and_selectors_take_keyword_arguments_only(path):
+    helpers = {"storable", "module_sections"}  # pure functions of one value, not services
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.name not in helpers:
+            assert not node.args.args, f"{path.relative_to(ROOT)}: {node.name}() takes positional arguments"

@@ -17,7 +17,7 @@ from .search import MAX_QUERY, index_for
 
 def _module_progress(request: HttpRequest, course) -> dict[str, tuple[int, int]]:
     """Passed and total exercises per module for this learner (one query; none for a new visitor)."""
-    passed = passed_exercises(learner_of(request))
+    passed = passed_exercises(learner=learner_of(request))
     return {module.slug: (len(passed & {e.slug for e in course.exercises_for_module(module.slug)}),
                           len(course.exercises_for_module(module.slug))) for module in course.modules}
 

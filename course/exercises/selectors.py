@@ -36,13 +36,13 @@ class Progress:
         return self.passed or self.revealed
 
 
-def session_state(learner: Learner, exercise: Exercise) -> dict:
+def session_state(*, learner: Learner, exercise: Exercise) -> dict:
     return dict(learner.session.get(SESSION_KEY, {}).get(exercise.slug, {}))
 
 
 def progress_for(*, learner: Learner, exercise: Exercise) -> Progress:
     """What this learner has done on `exercise` so far (two queries at most)."""
-    state = session_state(learner, exercise)
+    state = session_state(learner=learner, exercise=exercise)
     summary = attempt_summary(learner=learner, exercise_slug=exercise.slug)
     return Progress(
         snippet=state.get("draft") or summary.last_snippet,

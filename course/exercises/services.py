@@ -36,7 +36,7 @@ def submission_grade(*, learner: Learner, exercise: Exercise, snippet: str) -> t
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
     attempt_record(learner=learner, exercise_slug=exercise.slug, snippet=storable(snippet), status=grade.status,
                    score=grade.score, grade=grade.as_dict())
-    state = session_state(learner, exercise)
+    state = session_state(learner=learner, exercise=exercise)
     if state.pop("draft", None) is not None:
         _session_state_save(learner, exercise, state)
     return grade, replace(progress_for(learner=learner, exercise=exercise), snippet=storable(snippet), grade=grade.as_dict())
@@ -46,7 +46,7 @@ def solution_reveal(*, learner: Learner, exercise: Exercise) -> Progress:
     """Show the reference solution to a learner who has tried enough times."""
     progress = progress_for(learner=learner, exercise=exercise)
     if progress.may_reveal_solution or progress.passed:
-        state = session_state(learner, exercise)
+        state = session_state(learner=learner, exercise=exercise)
         state["revealed"] = True
         _session_state_save(learner, exercise, state)
         progress = replace(progress, revealed=True)
@@ -55,6 +55,6 @@ def solution_reveal(*, learner: Learner, exercise: Exercise) -> Progress:
 
 def draft_keep(*, learner: Learner, exercise: Exercise, snippet: str) -> None:
     """Keep a snippet that was not graded (too large, rate-limited, busy) so nothing is lost."""
-    state = session_state(learner, exercise)
+    state = session_state(learner=learner, exercise=exercise)
     state["draft"] = storable(snippet)
     _session_state_save(learner, exercise, state)

@@ -45,14 +45,14 @@ class HistoryEntry:
     lost: tuple[str, ...]  # checks that went ✓ → ✗
 
 
-def passed_exercises(learner: Learner) -> set[str]:
+def passed_exercises(*, learner: Learner) -> set[str]:
     owner = learner.owner()
     if owner is None:
         return set()
     return set(Attempt.objects.filter(owner, status="passed").values_list("exercise", flat=True).distinct())
 
 
-def sections_read(learner: Learner) -> dict[str, set[str]]:
+def sections_read(*, learner: Learner) -> dict[str, set[str]]:
     """Module slug → anchors of the sections this learner marked read."""
     owner = learner.owner()
     read: dict[str, set[str]] = {}
@@ -69,8 +69,8 @@ def module_sections(module) -> list[str]:
 
 def dashboard_for(*, learner: Learner, course: Course) -> dict:
     """Progress per module and roadmap stage, where to continue, recent activity (four queries)."""
-    passed = passed_exercises(learner)
-    read = sections_read(learner)
+    passed = passed_exercises(learner=learner)
+    read = sections_read(learner=learner)
     modules = []
     for module in course.modules:
         slugs = [exercise.slug for exercise in course.exercises_for_module(module.slug)]
