@@ -11,7 +11,6 @@ that app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 # builder(path, text, front, *, module, order, slug) -> (document or None, [Problem, ...])
@@ -40,5 +39,5 @@ def cross_checks() -> tuple[CrossCheck, ...]:
     return tuple(_cross_checks)
 
 
-def no_builder(path: Path, kind: str) -> str:
+def no_builder(kind: str) -> str:
     return f"no installed app reads {kind} files, so this one was skipped"

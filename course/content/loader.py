@@ -51,7 +51,7 @@ def load_file(root: Path, path: Path) -> Loaded:
     if kind == "exercise":
         builder = builder_for(kind)
         if builder is None:
-            return _fail(path, 1, no_builder(path, kind))
+            return _fail(path, 1, no_builder(kind))
         exercise, problems = builder(path, text, front, module=group, order=order, slug=slug)
         return Loaded(kind, exercise, tuple(problems))
     schema = {"module": ModuleMeta, "faq": FaqMeta, "stage": StageMeta, "page": PageMeta}[kind]

@@ -32,8 +32,11 @@ import time
 import uuid
 from dataclasses import dataclass
 
+import redis
 import structlog
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = structlog.get_logger(__name__)
 
@@ -94,10 +97,6 @@ class RedisWindows:
     """The sliding log in Redis, one atomic script per hit."""
 
     def __init__(self, url: str, timeout: float) -> None:
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
         # No retries: a Redis that does not answer within the timeout is down for this request.
         self.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                            retry=Retry(NoBackoff(), 0), health_check_interval=0)
@@ -124,14 +123,15 @@ class Limiter:
         self._down_until = 0.0
         self._lock = threading.Lock()
 
-    def _shared(self) -> RedisWindows | None:
+    def _shared(self, *, even_if_paused: bool = False) -> RedisWindows | None:
+        """The Redis windows for settings.REDIS_URL; None without one, or while paused after a failure."""
         url = settings.REDIS_URL
         if not url:
             return None
         with self._lock:
             if self._redis is None or self._redis_url != url:
                 self._redis, self._redis_url, self._down_until = RedisWindows(url, settings.REDIS_TIMEOUT_SECONDS), url, 0.0
-            if time.monotonic() < self._down_until:
+            if not even_if_paused and time.monotonic() < self._down_until:
                 return None
             return self._redis
 
@@ -150,8 +150,6 @@ class Limiter:
             log.info("redis_available", effect="rate limits shared again")
 
     def hit(self, *, key: str, limit: int, window: int, now: float | None = None) -> Limit:
-        import redis
-
         now = time.time() if now is None else now
         token = uuid.uuid4().hex
         shared = self._shared()
@@ -167,8 +165,6 @@ class Limiter:
 
     def release(self, hit: Limit) -> None:
         """Give back the slot `hit` took (a no-op for a refused hit)."""
-        import redis
-
         if not hit.allowed or not hit.token:
             return
         self.local.release(hit.key, hit.token)
@@ -180,17 +176,12 @@ class Limiter:
                 self._failed(error)
 
     def shared_status(self) -> dict | None:
-        """For /health: None without Redis, else whether it answers now."""
-        import redis
-
-        if not settings.REDIS_URL:
+        """For /health: None without Redis, else whether it answers now (asked even while paused)."""
+        shared = self._shared(even_if_paused=True)
+        if shared is None:
             return None
-        with self._lock:
-            if self._redis is None or self._redis_url != settings.REDIS_URL:
-                self._redis, self._redis_url = RedisWindows(settings.REDIS_URL, settings.REDIS_TIMEOUT_SECONDS), settings.REDIS_URL
-            client = self._redis
         try:
-            client.ping()
+            shared.ping()
         except redis.RedisError as error:
             self._failed(error)
             return {"ok": False, "error": type(error).__name__, "effect": "rate limits counted per process"}

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def log_lines():
-    """Every JSON line the site's log handler writes."""
+    """Every JSON line the site's log handler writes, as the operator would see them."""
     import io
 
     root = logging.getLogger()
@@ -20,28 +20,14 @@ def log_lines():
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     root.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
     root.removeHandler(handler)
 
 
 @pytest.fixture
-def access_lines():
-    """The JSON lines the site's own log handler writes, as the operator would see them."""
-    import io
-
-    root = logging.getLogger()
-    formatter = next(handler.formatter for handler in root.handlers if handler.formatter is not None)
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(formatter)
-    root.addHandler(handler)
-
-    def read() -> list[dict]:
-        entries = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
-        return [entry for entry in entries if entry.get("event") == "request"]
-
-    yield read
-    root.removeHandler(handler)
+def access_lines(log_lines):
+    """The one-per-request access lines among them."""
+    return lambda: [entry for entry in log_lines() if entry.get("event") == "request"]
 
 
 def test_a_request_id_is_generated_echoed_and_logged_once(client, content, access_lines):
