@@ -82,7 +82,7 @@ def test_every_module_is_written_in_full(course):
     for module in course.modules:
         assert module.is_published, module.slug
         assert 5 <= len(module.objectives) <= 8, module.slug
-        assert 20 <= module.body.reading_minutes <= 40, (module.slug, module.body.reading_minutes)
+        assert 20 <= module.body.reading_minutes <= 45, (module.slug, module.body.reading_minutes)
         full_groups = [g for g in module.body.tab_groups if g == ("typescript", "python", "php", "csharp")]
         assert len(full_groups) >= 3, module.slug
         assert module.body.html.count('class="admonition mistake"') >= 4, module.slug
