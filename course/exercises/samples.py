@@ -92,7 +92,7 @@ class Block:
         """The file line of a 1-based line of the block's text (the fence line if unknown)."""
         if not line_in_block:
             return self.line
-        return self.line + max(1, min(line_in_block, self.text.count("\n") + 1))
+        return self.line + max(1, min(line_in_block, self.text.rstrip("\n").count("\n") + 1))
 
 
 @dataclass(frozen=True)
@@ -373,7 +373,7 @@ def check_sql(blocks: list[Block]) -> list[Finding]:
         try:
             parser.parse_sql(block.text)
         except parser.ParseError as exc:
-            where = exc.location if isinstance(exc.location, int) else None
+            where = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
             line = block.text.count("\n", 0, where) + 1 if where is not None else None
             return f"{exc.args[0]} (PostgreSQL's parser)", line
         return None

@@ -172,7 +172,9 @@ def _h11_problem(head: list[str], *, response: bool) -> str | None:
     try:
         if response:
             connection = h11.Connection(h11.CLIENT)
-            connection.send(h11.Request(method="GET", target="/", headers=[("Host", "example.org")]))
+            # h11 accepts a 101 only in answer to a request that proposed an upgrade.
+            upgrade = [("Connection", "Upgrade"), ("Upgrade", "websocket")] if re.match(r"HTTP/\S+ +101\b", head[0]) else []
+            connection.send(h11.Request(method="GET", target="/", headers=[("Host", "example.org"), *upgrade]))
         else:
             connection = h11.Connection(h11.SERVER)
         connection.receive_data(data)
