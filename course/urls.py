@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.urls import include, path
 
+from course.api.urls import api_urls
 from course.operations.health import health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("", include("course.api.urls")),
+    *api_urls,
     path("", include("course.progress.urls")),
     path("", include("course.catalogue.urls")),
     path("exercises/", include("course.exercises.urls")),

@@ -19,6 +19,8 @@ ALLOWED = {
     "accounts": {"operations", "progress"},
     "preferences": {"accounts", "content"},
     "settings": {"operations"},
+    # The JSON API reads and writes through the other apps' selectors and services; nothing imports it but urls.
+    "api": {"content", "exercises", "operations", "progress", "sandbox"},
 }
 
 
@@ -84,3 +86,13 @@ def test_public_services_and_selectors_take_keyword_arguments_only(path):
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.name not in helpers:
             assert not node.args.args, f"{path.relative_to(ROOT)}: {node.name}() takes positional arguments"
+
+
+def test_nothing_but_the_url_configuration_imports_the_api():
+    for path in modules():
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] == "api" or relative == Path("urls.py"):
+            continue
+        package = ".".join(("course",) + relative.parts[:-1])
+        for name, line, _ in course_imports(ast.parse(path.read_text()), package):
+            assert not name.startswith("course.api"), f"{relative}:{line} imports {name}"

@@ -8,6 +8,8 @@ import uuid
 
 import structlog
 
+from .problems import KEPT_HEADERS, MEDIA_TYPE, problem_path, problem_response
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _WELL_FORMED = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 access_log = structlog.get_logger("course.access")
@@ -110,6 +112,8 @@ class JsonErrorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.status_code >= 400 and problem_path(request):
+            return _as_problem(request, response)
         if response.status_code < 400 or not wants_json(request) or "json" in response.get("Content-Type", ""):
             return response
         from django.http import HttpResponse, JsonResponse
@@ -131,6 +135,18 @@ class JsonErrorsMiddleware:
         # Django logs an error response once; the envelope is the same error, not a second one.
         envelope._has_been_logged = getattr(response, "_has_been_logged", False)
         return envelope
+
+
+def _as_problem(request, response):
+    """Any error under the problem paths (the API) as RFC 9457 problem details, its headers kept."""
+    if response.get("Content-Type", "").startswith(MEDIA_TYPE):
+        return response
+    problem = problem_response(request, response.status_code)
+    for header in KEPT_HEADERS:
+        if header in response:
+            problem[header] = response[header]
+    problem._has_been_logged = getattr(response, "_has_been_logged", False)
+    return problem
 
 
 _MESSAGES = {

@@ -47,10 +47,13 @@ class Limit:
     retry_after: int  # whole seconds until a request would be allowed (0 when allowed)
     key: str = ""
     token: str = ""  # names the recorded hit, for release()
+    remaining: int = 0  # requests still allowed in the window after this one (for the RateLimit header)
+    reset: int = 0  # whole seconds until the oldest counted request leaves the window and frees a slot
 
 
 # KEYS[1]: the key. ARGV: now (seconds, float), window (seconds), limit, token.
-# Returns {1, 0} when recorded, {0, seconds until the oldest counted hit leaves} when refused.
+# Returns {1, seconds until the oldest counted hit leaves, slots left} when recorded,
+# {0, seconds until the hit that blocks leaves, 0} when refused.
 _HIT = """
 local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
@@ -58,10 +61,11 @@ local n = redis.call('ZCARD', key)
 if n < limit then
   redis.call('ZADD', key, now, ARGV[4])
   redis.call('EXPIRE', key, math.ceil(window) + 5)
-  return {1, '0'}
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return {1, tostring(tonumber(first[2]) + window - now), limit - n - 1}
 end
 local oldest = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
-return {0, tostring(tonumber(oldest[2]) + window - now)}
+return {0, tostring(tonumber(oldest[2]) + window - now), 0}
 """
 
 
@@ -72,17 +76,17 @@ class LocalWindows:
         self._lock = threading.Lock()
         self._hits: dict[str, list[tuple[float, str]]] = {}
 
-    def hit(self, key: str, limit: int, window: float, now: float, token: str) -> tuple[bool, float]:
+    def hit(self, key: str, limit: int, window: float, now: float, token: str) -> tuple[bool, float, int]:
         with self._lock:
             recent = [(t, name) for t, name in self._hits.get(key, ()) if now - t < window]
             if len(recent) >= limit:
                 self._hits[key] = recent
-                return False, recent[-limit][0] + window - now
+                return False, recent[-limit][0] + window - now, 0
             recent.append((now, token))
             self._hits[key] = recent
             if len(self._hits) > 10_000:  # forget keys whose windows are over, so memory stays bounded
                 self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1][0] < 3600}
-            return True, 0.0
+            return True, recent[0][0] + window - now, limit - len(recent)
 
     def release(self, key: str, token: str) -> None:
         with self._lock:
@@ -102,9 +106,9 @@ class RedisWindows:
                                            retry=Retry(NoBackoff(), 0), health_check_interval=0)
         self._script = self.client.register_script(_HIT)
 
-    def hit(self, key: str, limit: int, window: float, now: float, token: str) -> tuple[bool, float]:
-        allowed, wait = self._script(keys=[f"ratelimit:{key}"], args=[repr(now), window, limit, token])
-        return bool(allowed), float(wait)
+    def hit(self, key: str, limit: int, window: float, now: float, token: str) -> tuple[bool, float, int]:
+        allowed, wait, remaining = self._script(keys=[f"ratelimit:{key}"], args=[repr(now), window, limit, token])
+        return bool(allowed), float(wait), int(remaining)
 
     def release(self, key: str, token: str) -> None:
         self.client.zrem(f"ratelimit:{key}", token)
@@ -155,13 +159,13 @@ class Limiter:
         shared = self._shared()
         if shared is not None:
             try:
-                allowed, wait = shared.hit(key, limit, window, now, token)
+                allowed, wait, remaining = shared.hit(key, limit, window, now, token)
                 self._recovered()
-                return _limit(allowed, wait, key, token)
+                return _limit(allowed, wait, key, token, remaining)
             except redis.RedisError as error:
                 self._failed(error)
-        allowed, wait = self.local.hit(key, limit, window, now, token)
-        return _limit(allowed, wait, key, token)
+        allowed, wait, remaining = self.local.hit(key, limit, window, now, token)
+        return _limit(allowed, wait, key, token, remaining)
 
     def release(self, hit: Limit) -> None:
         """Give back the slot `hit` took (a no-op for a refused hit)."""
@@ -189,10 +193,11 @@ class Limiter:
         return {"ok": True}
 
 
-def _limit(allowed: bool, wait: float, key: str, token: str) -> Limit:
+def _limit(allowed: bool, wait: float, key: str, token: str, remaining: int = 0) -> Limit:
     if allowed:
-        return Limit(True, 0, key, token)
-    return Limit(False, max(1, math.ceil(wait)), key, "")
+        return Limit(True, 0, key, token, remaining=max(0, remaining), reset=max(1, math.ceil(wait)))
+    seconds = max(1, math.ceil(wait))
+    return Limit(False, seconds, key, "", remaining=0, reset=seconds)
 
 
 limiter = Limiter()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "course.accounts",
     "course.preferences",
     "course.operations",
+    "course.api",
     "csp",
 ]
 
@@ -245,6 +246,13 @@ if DEBUG:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
 else:
     CONTENT_SECURITY_POLICY = _CSP
+
+# Errors under these paths are RFC 9457 problem details whatever the client accepts (course/operations/problems.py);
+# each problem's `type` links to its entry on this page.
+PROBLEM_JSON_PATHS = ("/api/",)
+PROBLEM_TYPE_PAGE = "/api/v1/docs"
+# The JSON API (course/api): how long an Idempotency-Key and its answer are kept for replays.
+IDEMPOTENCY_KEY_HOURS = 24
 
 # Exercise submissions per session per minute (429 with Retry-After beyond).
 SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))
