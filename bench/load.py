@@ -38,10 +38,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(tmp: Path, *, workers: int = 2, threads: int = 4) -> tuple[subprocess.Popen, int]:
+def start(tmp: Path, *, workers: int = 2, threads: int = 4, database_url: str = "") -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": secrets.token_urlsafe(40),
-           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "STATIC_ROOT": str(tmp / "static"),
+           "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url or f"sqlite:///{tmp / 'db.sqlite3'}",
+           "STATIC_ROOT": str(tmp / "static"),
            "PORT": str(port), "WEB_CONCURRENCY": str(workers), "THREADS": str(threads), "SUBMISSIONS_PER_MINUTE": "1000000",
            "LOG_LEVEL": "WARNING"}
     env.pop("DEBUG", None)

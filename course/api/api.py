@@ -21,7 +21,7 @@ from course.operations.problems import problem_response
 from . import content, practice
 from .auth import REALM
 from .openapi import document_finish
-from .responses import Problem
+from .responses import Problem, accepts_json
 
 DESCRIPTION = """Read the course and practise it from your own tools: list modules and exercises, submit answers and
 read the same feedback as the exercise page, follow your progress. Human-readable documentation: /api/v1/docs."""
@@ -36,17 +36,12 @@ api = CourseApi(title="API Architect", version="1", description=DESCRIPTION, url
                 openapi_url=None, docs_url=None)
 
 
-def _accepts_json(request: HttpRequest) -> bool:
-    accept = request.headers.get("Accept", "").strip()
-    return not accept or request.accepts("application/json")
-
-
 def negotiated(run):
     """406 for a client that accepts no JSON; 415 for a body that is not JSON."""
 
     @functools.wraps(run)
     def checked(request, *args, **kwargs):
-        if not _accepts_json(request):
+        if not accepts_json(request):
             return problem_response(request, 406, detail="This API answers application/json only (errors: "
                                     "application/problem+json); send Accept: application/json or leave Accept out.")
         if request.method in ("POST", "PUT", "PATCH") and (request.body or request.content_type):

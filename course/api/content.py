@@ -16,6 +16,7 @@ from pydantic import Field
 from course.content.store import get_course
 
 from . import presenters
+from .middleware import response_keep
 from .responses import DEFAULT_LIMIT, MAX_LIMIT, conditional, dumps, etag_of, link_header, page_of
 from .schemas import ExerciseOut, ExercisePage, FaqPage, ModuleOut, ModulePage, ProblemOut, StageOut, StagePage
 
@@ -58,7 +59,13 @@ def _listing(request: HttpRequest, key: tuple, items_of, present, paging: Paging
 
     body, etag = _cached(course, key + (paging.limit, paging.cursor), build)
     next_cursor = page_of(items_of(course), cursor=paging.cursor, limit=paging.limit)[1]
-    return conditional(request, body, etag=etag, private=False, headers=link_header(request, next_cursor, paging.limit))
+    return _kept(request, course, body, etag, link_header(request, next_cursor, paging.limit))
+
+
+def _kept(request: HttpRequest, course, body: bytes, etag: str, headers: dict):
+    """The answer, kept for PublicReadsMiddleware to serve the next identical request from memory."""
+    response_keep(request, course=course, body=body, etag=etag, headers=headers)
+    return conditional(request, body, etag=etag, private=False, headers=headers)
 
 
 def _one(request: HttpRequest, key: tuple, find, present, what: str, slug: str):
@@ -67,7 +74,7 @@ def _one(request: HttpRequest, key: tuple, find, present, what: str, slug: str):
     if item is None:
         raise Http404(f"No {what} with the slug '{slug}'.")
     body, etag = _cached(course, key + (slug,), lambda: present(item, course))
-    return conditional(request, body, etag=etag, private=False)
+    return _kept(request, course, body, etag, {})
 
 
 @router.get("/modules", response={200: ModulePage, **READ_ERRORS}, operation_id="modules_list",

@@ -111,7 +111,7 @@ def submission_create(request, slug: str, payload: SubmissionIn,
                           f"one allowance); try again in {hit.retry_after} second{'s' if hit.retry_after != 1 else ''}.",
                           headers={"Retry-After": str(hit.retry_after), **headers})
         try:
-            submission_grade(learner=caller.learner, exercise=exercise, snippet=snippet)
+            submission_grade(learner=caller.learner, exercise=exercise, snippet=snippet, with_progress=False)
         except Busy as exc:
             raise Problem(503, f"Every Python sandbox is busy right now; try again in {exc.retry_after} seconds.",
                           headers={"Retry-After": str(exc.retry_after)}) from exc
@@ -119,7 +119,7 @@ def submission_create(request, slug: str, payload: SubmissionIn,
         if claim is not None and claim.row is not None:
             idempotency_release(row=claim.row)  # not graded: a retry with the key runs afresh
         raise
-    attempt = attempt_for(learner=caller.learner, attempt_id=caller.learner.last_attempt_id)
+    attempt = caller.learner.last_attempt
     body = dumps(presenters.submission(attempt))
     headers["Location"] = request.build_absolute_uri(f"{presenters.API}/submissions/{attempt.pk}")
     if claim is not None and claim.row is not None:

@@ -26,6 +26,12 @@ class Problem(Exception):
         self.status, self.detail, self.code, self.errors, self.headers, self.title = status, detail, code, errors, headers or {}, title
 
 
+def accepts_json(request: HttpRequest) -> bool:
+    """No Accept, or one that takes application/json (with a q above 0)."""
+    accept = request.headers.get("Accept", "").strip()
+    return not accept or accept in ("*/*", MEDIA_TYPE) or request.accepts(MEDIA_TYPE)
+
+
 def dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 

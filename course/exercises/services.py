@@ -31,14 +31,18 @@ def storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def submission_grade(*, learner: Learner, exercise: Exercise, snippet: str) -> tuple[Grade, Progress]:
-    """Grade `snippet` for `exercise` and record the attempt as this learner's."""
+def submission_grade(*, learner: Learner, exercise: Exercise, snippet: str,
+                     with_progress: bool = True) -> tuple[Grade, Progress | None]:
+    """Grade `snippet` for `exercise` and record the attempt as this learner's (and, unless told not to, read back
+    their progress on it: the page shows it; the API answers with the attempt alone)."""
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
     attempt_record(learner=learner, exercise_slug=exercise.slug, snippet=storable(snippet), status=grade.status,
                    score=grade.score, grade=grade.as_dict())
     state = session_state(learner=learner, exercise=exercise)
     if state.pop("draft", None) is not None:
         _session_state_save(learner, exercise, state)
+    if not with_progress:
+        return grade, None
     return grade, replace(progress_for(learner=learner, exercise=exercise), snippet=storable(snippet), grade=grade.as_dict())
 
 

@@ -25,7 +25,7 @@ class Learner:
         self.user_id = user_id
         self.session = session
         self.attempts_recorded = 0  # in this request: should the database fail later, the learner is told they were saved
-        self.last_attempt_id: int | None = None  # the attempt recorded last in this request (the API's Location)
+        self.last_attempt = None  # the Attempt recorded last in this request (the API answers with it)
 
     @property
     def authenticated(self) -> bool:

@@ -61,5 +61,5 @@ def attempt_record(*, learner: Learner, exercise_slug: str, snippet: str, status
     attempt = Attempt.objects.create(**learner.row_fields(), exercise=exercise_slug, snippet=snippet, status=status,
                                      score=score, grade=grade)
     learner.attempts_recorded += 1
-    learner.last_attempt_id = attempt.pk
+    learner.last_attempt = attempt
     return attempt

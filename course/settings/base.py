@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "course.operations.middleware.JsonErrorsMiddleware",
     "course.operations.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public API reads of the course, from memory once built (course/api/middleware.py), as whitenoise serves files.
+    "course.api.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

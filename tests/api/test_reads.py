@@ -138,3 +138,20 @@ def test_a_server_error_is_a_500_problem_without_internals(anonymous_api, conten
     body = problem(response, 500)
     assert "secret" not in response.content.decode() and "Traceback" not in response.content.decode()
     assert body["code"] == "internal-error"
+
+
+def test_a_repeated_course_read_is_served_from_memory_with_the_same_headers(anonymous_api, content, monkeypatch):
+    from course.api import content as endpoints
+
+    first = anonymous_api.get("/api/v1/modules?limit=1")
+    calls = []
+    monkeypatch.setattr(endpoints, "_listing", lambda *a, **k: calls.append(a))  # the view is not reached again
+    again = anonymous_api.get("/api/v1/modules?limit=1")
+    assert calls == [] and again.content == first.content
+    for header in ("ETag", "Link", "Cache-Control", "Content-Type", "X-Request-ID", "Content-Security-Policy"):
+        assert again.has_header(header), header
+    assert anonymous_api.get("/api/v1/modules?limit=1", **{"If-None-Match": first["ETag"]}).status_code == 304
+    assert problem(anonymous_api.get("/api/v1/modules?limit=1", Accept="text/html"), 406)
+    monkeypatch.undo()
+    other_host = anonymous_api.client.get("/api/v1/modules?limit=1", HTTP_HOST="localhost")
+    assert other_host["Link"].startswith("<http://localhost/")  # kept per host: the Link names the host asked

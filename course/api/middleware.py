@@ -1,0 +1,41 @@
+"""Public course reads served from memory, before sessions, CSRF and the view: the API's answer to whitenoise.
+
+A course read (modules, FAQ, stages, exercises) is the same for everyone
+until the content changes. The first request builds it through the view;
+its 200 is kept under the full URL (host included: Link headers name it), with the Course it was built from, and
+later requests get it back here, revalidated against If-None-Match, while
+`get_course()` still returns that Course. Everything else (learner data,
+errors, a client that accepts no JSON) goes the normal way.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from course.content.store import get_course
+
+from .responses import accepts_json, conditional
+
+MAX_ENTRIES = 2000
+_kept: dict[str, tuple[object, bytes, str, dict]] = {}
+_lock = threading.Lock()
+
+
+def response_keep(request, *, course, body: bytes, etag: str, headers: dict) -> None:
+    """Called by the content endpoints for a 200 worth keeping."""
+    with _lock:
+        if len(_kept) >= MAX_ENTRIES:
+            _kept.clear()
+        _kept[request.build_absolute_uri()] = (course, body, etag, headers)
+
+
+class PublicReadsMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and request.path.startswith("/api/v1/"):
+            entry = _kept.get(request.build_absolute_uri())
+            if entry is not None and entry[0] is get_course() and accepts_json(request):
+                return conditional(request, entry[1], etag=entry[2], private=False, headers=entry[3])
+        return self.get_response(request)
