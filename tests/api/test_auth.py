@@ -129,3 +129,11 @@ def test_one_learners_token_or_session_never_reads_or_changes_anothers_data(alic
     assert alice_api.delete("/api/v1/progress/modules/first-module").status_code == 204
     assert Attempt.objects.filter(user=bob).count() == 1  # Bob's attempt survives Alice's resets
     assert json.loads(bob_api.get(f"/api/v1/submissions/{bobs['id']}").content)["id"] == bobs["id"]
+
+
+def test_the_account_page_links_to_the_tokens_and_every_page_to_the_api_docs(alice, content):
+    browser = Client()
+    browser.force_login(alice)
+    dashboard = browser.get("/dashboard/").content.decode()
+    assert 'href="/accounts/tokens/"' in dashboard and 'href="/api/v1/docs"' in dashboard
+    assert 'href="/accounts/tokens/"' not in Client().get("/dashboard/").content.decode()
