@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -83,7 +84,8 @@ def docs(request: HttpRequest) -> HttpResponse:
     """The documentation page: every operation of the generated document, and the practice loop with curl and Python."""
     document = json.loads(openapi_document()[0])
     return render(request, "api/docs.html", {"document": document, "operations": _operations(document),
-                                             "problems": PROBLEMS, "base": request.build_absolute_uri("/api/v1")})
+                                             "problems": PROBLEMS, "base": request.build_absolute_uri("/api/v1"),
+                                             "per_minute": settings.SUBMISSIONS_PER_MINUTE})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

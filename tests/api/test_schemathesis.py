@@ -11,7 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from course.api.responses import cursor_decode, cursor_encode, Problem
@@ -42,7 +44,13 @@ def map_query(context, query):
 def token(db, settings):
     settings.ALLOWED_HOSTS = ["*"]
     settings.SUBMISSIONS_PER_MINUTE = 10_000  # the limit has its own tests; here every generated answer is graded
-    return token_create(user=make_learner("fuzz"), name="schemathesis", scope="read+submit")[1]
+    # Requests go straight to the WSGI handler, whose end-of-request signal would close the test's database
+    # connection (and its transaction) on PostgreSQL; Django's own test client disconnects it the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield token_create(user=make_learner("fuzz"), name="schemathesis", scope="read+submit")[1]
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
