@@ -1,10 +1,11 @@
 // The exercise editor: CodeMirror 6 over the plain <textarea>, which stays in
 // the form (hidden) and is kept in sync, so submitting works exactly as it
-// does without JavaScript. Tab is left to move focus (no indentWithTab), so
-// keyboard users are never trapped.
+// does without JavaScript. Tab indents (indentWithTab); Escape then Tab moves
+// focus on (CodeMirror's tab focus mode), as the help under the editor says,
+// so keyboard users are never trapped.
 import { Decoration, EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection, highlightSpecialChars } from "@codemirror/view";
 import { EditorState, EditorSelection, StateEffect, StateField } from "@codemirror/state";
-import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { syntaxHighlighting, bracketMatching, indentOnInput, StreamLanguage } from "@codemirror/language";
 import { classHighlighter } from "@lezer/highlight";
 import { json } from "@codemirror/lang-json";
@@ -60,6 +61,7 @@ function enhance(textarea) {
       { key: "Mod-Enter", run: () => { form.requestSubmit ? form.requestSubmit() : form.submit(); return true; } },
       ...defaultKeymap,
       ...historyKeymap,
+      indentWithTab,
     ]),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) textarea.value = update.state.doc.toString();
@@ -68,11 +70,15 @@ function enhance(textarea) {
       "aria-label": label ? label.textContent.trim() : "Your answer",
       "aria-describedby": textarea.getAttribute("aria-describedby") || "",
       "aria-multiline": "true",
+      // Already in the tab order (contenteditable); saying so lets checkers see the scroller is reachable.
+      tabindex: "0",
       spellcheck: "false",
       autocapitalize: "off",
       autocorrect: "off",
     }),
   ];
+  // Through the facet, not classList: CodeMirror rewrites the editor's class attribute on updates.
+  extensions.push(EditorView.editorAttributes.of({ class: "editor-cm" }));
   if (language) extensions.push(language());
   if (nonce) extensions.push(EditorView.cspNonce.of(nonce));
 
@@ -81,7 +87,6 @@ function enhance(textarea) {
   });
   textarea.insertAdjacentElement("afterend", view.dom);
   textarea.hidden = true;
-  view.dom.classList.add("editor-cm");
   if (label) label.addEventListener("click", () => view.focus());
 
   // The form may be reset or refilled (e.g. opening an old attempt): follow the textarea.

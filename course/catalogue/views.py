@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from course.content.store import get_course
-from course.exercises.selectors import exercise_rows
+from course.exercises.selectors import example_feedback, exercise_rows
 from course.progress.learners import learner_of
 from course.progress.selectors import dashboard_for, passed_exercises
 
@@ -26,7 +26,9 @@ def _module_progress(request: HttpRequest, course) -> dict[str, tuple[int, int]]
 def home(request: HttpRequest) -> HttpResponse:
     course = get_course()
     return render(request, "catalogue/home.html", {"course": course, "page": course.pages.get("home"),
-                                                   "module_progress": _module_progress(request, course)})
+                                                   "module_progress": _module_progress(request, course),
+                                                   "stage_progress": dashboard_for(learner=learner_of(request), course=course)["stages"],
+                                                   "example": example_feedback(course=course)})
 
 
 @require_safe
@@ -82,9 +84,10 @@ def roadmap(request: HttpRequest) -> HttpResponse:
         )
         for stage in course.stages
     ]
-    percent = {item.stage.slug: item.percent for item in dashboard_for(learner=learner_of(request), course=course)["stages"]}
-    return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"), "stages": stages,
-                                                      "stage_percent": percent})
+    progress = dashboard_for(learner=learner_of(request), course=course)["stages"]
+    return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"),
+                                                      "stages": [(*row, item) for row, item in zip(stages, progress)],
+                                                      "stage_progress": progress})
 
 
 @require_safe

@@ -139,6 +139,11 @@ class Course:
     def exercise_for_alias(self, slug: str):
         return self._exercise_aliases.get(slug)
 
+    def exercise_after(self, exercise):
+        """The exercise that follows `exercise` in the course (module order, then file order), or None."""
+        index = self.exercises.index(exercise) if exercise in self.exercises else -1
+        return self.exercises[index + 1] if 0 <= index < len(self.exercises) - 1 else None
+
     def exercises_for_module(self, slug: str) -> tuple:
         return tuple(exercise for exercise in self.exercises if exercise.module == slug)
 

@@ -172,10 +172,24 @@ class _Permalinks(Treeprocessor):
                     link.text = "#"
 
 
+# The label a code block shows for its fence's language (unknown ones show as written).
+CODE_LABELS = {"ts": "TypeScript", "typescript": "TypeScript", "js": "JavaScript", "python": "Python", "php": "PHP",
+               "csharp": "C#", "http": "HTTP", "json": "JSON", "yaml": "YAML", "sql": "SQL", "sh": "Shell",
+               "bash": "Shell", "html": "HTML", "markdown": "Markdown", "protobuf": "Protocol Buffers",
+               "graphql": "GraphQL", "dockerfile": "Dockerfile", "text": "Text"}
+_CODE_BLOCK = re.compile(r'<div class="language-([\w+#-]+) highlight"><pre>')
+
+
+def _code_block(match: re.Match) -> str:
+    label = CODE_LABELS.get(match.group(1), match.group(1))
+    return f'<div class="highlight" data-lang="{label}"><pre tabindex="0">'
+
+
 class _KeyboardScroll(Postprocessor):
-    """Wide code blocks and tables scroll sideways; make them reachable by keyboard."""
+    """Wide code blocks and tables scroll sideways; make them reachable by keyboard. Code blocks say their language."""
 
     def run(self, text: str) -> str:
+        text = _CODE_BLOCK.sub(_code_block, text)
         text = text.replace('<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">')
         text = text.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>')
         return text.replace("</table>", "</table></div>")
@@ -214,6 +228,7 @@ def _extensions(prefix: str) -> tuple[list, dict]:
                 "use_pygments": True,
                 "css_class": "highlight",
                 "guess_lang": False,
+                "pygments_lang_class": True,  # the fence's language, turned into data-lang by _KeyboardScroll
                 # Samples show PHP without the opening tag; highlight them anyway.
                 "extend_pygments_lang": [{"name": "php", "lang": "php", "options": {"startinline": True}}],
             },

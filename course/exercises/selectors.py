@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from course.progress.learners import Learner
 from course.progress.selectors import attempt_counts_and_reads, attempt_summary
 
+from .grading import grader_for
 from .spec import Exercise
 
 SESSION_KEY = "exercises"
@@ -68,3 +69,39 @@ def exercise_rows(*, learner: Learner, exercises: tuple[Exercise, ...],
         total, passed = counts.get(exercise.slug, (0, 0))
         result.append((exercise, Progress(attempts=total, failures=total - passed, passed=passed > 0)))
     return result, read
+
+
+@dataclass(frozen=True)
+class Example:
+    exercise: Exercise
+    snippet: str
+    grade: dict
+
+
+_examples: dict[int, tuple[object, Example | None]] = {}
+
+
+def example_feedback(*, course) -> Example | None:
+    """A real exercise's feedback on one of its known-wrong answers: what practising looks like.
+
+    The first exercise graded in the web process (not Python) with a wrong answer that is read and fails
+    some checks but not all; graded once per loaded course.
+    """
+    kept = _examples.get(id(course))
+    if kept is not None and kept[0] is course:
+        return kept[1]
+    found = None
+    for exercise in course.exercises:
+        if exercise.kind == "python-handler" or exercise.kind == "http-scenario":
+            continue
+        for wrong in exercise.wrong:
+            grade = grader_for(exercise.kind).grade(wrong.text, exercise.checks, support=exercise.support).as_dict()
+            passed = sum(check["passed"] for check in grade.get("checks", []))
+            if grade["status"] == "failed" and 0 < passed < len(grade["checks"]):
+                found = Example(exercise, wrong.text, grade)
+                break
+        if found:
+            break
+    _examples.clear()
+    _examples[id(course)] = (course, found)
+    return found

@@ -22,10 +22,11 @@ from course.progress.selectors import attempt_for
 from course.sandbox.pool import Busy
 
 from .grading import MAX_SNIPPET_BYTES
-from .selectors import Progress, progress_for
+from .selectors import HINT_AFTER_FAILURES, SOLUTION_AFTER_FAILURES, Progress, progress_for
 from .services import draft_keep, solution_reveal, storable, submission_grade
 
 TEMPLATE = "exercises/exercise_detail.html"
+PRACTICE_RULES = {"hint_after": HINT_AFTER_FAILURES, "solution_after": SOLUTION_AFTER_FAILURES}
 
 
 def _exercise_or_404(slug: str):
@@ -44,7 +45,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course, exercise, redirect = _exercise_or_404(slug)
     if redirect:
         return redirect
-    context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
+    context = {"course": course, "exercise": exercise, "module": course.module(exercise.module),
+               "next_exercise": course.exercise_after(exercise), "rules": PRACTICE_RULES}
     if request.method != "POST":
         progress = progress_for(learner=learner_of(request), exercise=exercise)
         snippet = progress.snippet if progress.snippet is not None else exercise.starter.text
@@ -165,5 +167,6 @@ def refusal_page(request: HttpRequest, slug: str, snippet: str, status: int, mes
     course, exercise, redirect = _exercise_or_404(slug)
     if redirect:
         return redirect
-    context = {"course": course, "exercise": exercise, "module": course.module(exercise.module)}
+    context = {"course": course, "exercise": exercise, "module": course.module(exercise.module),
+               "next_exercise": course.exercise_after(exercise), "rules": PRACTICE_RULES}
     return _refuse(request, context, snippet.replace("\r\n", "\n"), status, message)

@@ -29,20 +29,49 @@ class ModuleProgress:
     def complete(self) -> bool:
         return self.passed == self.total and self.sections_read == self.sections
 
+    @property
+    def reading_percent(self) -> int:
+        return round(100 * self.sections_read / self.sections) if self.sections else 0
+
+    @property
+    def exercise_percent(self) -> int:
+        return round(100 * self.passed / self.total) if self.total else 0
+
 
 @dataclass(frozen=True)
 class StageProgress:
     stage: object
-    percent: int
+    sections_read: int
+    sections: int
     passed: int
     total: int
+
+    @property
+    def percent(self) -> int:
+        parts = self.total + self.sections
+        return round(100 * (self.passed + self.sections_read) / parts) if parts else 0
+
+    @property
+    def reading_percent(self) -> int:
+        return round(100 * self.sections_read / self.sections) if self.sections else 0
+
+    @property
+    def exercise_percent(self) -> int:
+        return round(100 * self.passed / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class RecentAttempt:
+    attempt: Attempt
+    exercise: object | None  # None when the exercise has left the course since
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
     attempt: Attempt
-    gained: tuple[str, ...]  # checks that went ✗ → ✓ since the attempt before
+    gained: tuple[str, ...]  # checks that went ✗ → ✓ since the graded attempt before
     lost: tuple[str, ...]  # checks that went ✓ → ✗
+    compared: bool = False  # there was a graded attempt before to compare with
 
 
 def passed_exercises(*, learner: Learner) -> set[str]:
@@ -81,13 +110,14 @@ def dashboard_for(*, learner: Learner, course: Course) -> dict:
     stages = []
     for stage in course.stages:
         parts = [by_slug[slug] for slug in stage.modules if slug in by_slug]
-        total = sum(p.total + p.sections for p in parts)
-        done = sum(p.passed + p.sections_read for p in parts)
-        stages.append(StageProgress(stage, round(100 * done / total) if total else 0,
+        stages.append(StageProgress(stage, sum(p.sections_read for p in parts), sum(p.sections for p in parts),
                                     sum(p.passed for p in parts), sum(p.total for p in parts)))
     owner = learner.owner()
     recent = list(Attempt.objects.filter(owner).only("exercise", "status", "score", "created_at")[:10]) if owner is not None else []
-    return {"modules": modules, "stages": stages, "recent": recent,
+    parts = sum(p.total + p.sections for p in modules)
+    overall = round(100 * sum(p.passed + p.sections_read for p in modules) / parts) if parts else 0
+    return {"modules": modules, "stages": stages, "overall": overall,
+            "recent": [RecentAttempt(attempt, course.exercise(attempt.exercise)) for attempt in recent],
             "continue_to": _continue_to(course, passed, recent)}
 
 
@@ -99,19 +129,26 @@ def _continue_to(course: Course, passed: set[str], recent: list[Attempt]):
 
 
 def history_for(*, learner: Learner, exercise_slug: str) -> list[HistoryEntry]:
-    """This learner's attempts at one exercise, newest first, with the checks each one changed."""
+    """This learner's attempts at one exercise, newest first, with the checks each one changed.
+
+    An attempt that could not be read (status "error") ran no check: the next graded attempt is
+    compared with the last graded one before it, so what changed is never lost across errors.
+    """
     owner = learner.owner()
     if owner is None:
         return []
     attempts = list(Attempt.objects.filter(owner, exercise=exercise_slug).order_by("created_at", "id"))
-    entries, previous = [], None
+    entries, before = [], None
     for attempt in attempts:
-        now = {c["id"]: c["passed"] for c in (attempt.grade or {}).get("checks", [])}
-        before = {c["id"]: c["passed"] for c in (previous.grade or {}).get("checks", [])} if previous else {}
-        gained = tuple(check for check, ok in now.items() if ok and before.get(check) is False)
-        lost = tuple(check for check, ok in now.items() if not ok and before.get(check) is True)
-        entries.append(HistoryEntry(attempt, gained, lost))
-        previous = attempt
+        checks = (attempt.grade or {}).get("checks", [])
+        now = {c["id"]: c["passed"] for c in checks}
+        if not checks:
+            entries.append(HistoryEntry(attempt, (), ()))
+            continue
+        gained = tuple(check for check, ok in now.items() if ok and before is not None and before.get(check) is False)
+        lost = tuple(check for check, ok in now.items() if not ok and before is not None and before.get(check) is True)
+        entries.append(HistoryEntry(attempt, gained, lost, compared=before is not None))
+        before = now
     return entries[::-1]
 
 

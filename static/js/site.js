@@ -162,6 +162,62 @@
     }, { rootMargin: "0px 0px -70% 0px" });
     headings.forEach(function (h) { observer.observe(h); });
   }
+  // --- Code blocks: a copy button on each (without JavaScript there is none, and the code is still selectable).
+  function addCopyButtons(root) {
+    root.querySelectorAll(".highlight").forEach(function (block) {
+      var pre = block.querySelector("pre");
+      if (!pre || block.querySelector(".code-copy")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "code-copy";
+      button.setAttribute("aria-live", "polite");  // "Copied" is read out
+      block.appendChild(button);
+      setCopyLabel(button, "Copy");
+    });
+  }
+
+  function setCopyLabel(button, text) {
+    var label = button.parentElement ? button.parentElement.getAttribute("data-lang") : null;
+    button.textContent = text;
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = text === "Copy" ? (label ? " the " + label + " code" : " the code") : "";
+    if (hidden.textContent) button.appendChild(hidden);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Plain HTTP (not localhost): the Clipboard API is not offered; fall back to a hidden selection.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".code-copy");
+    if (!button) return;
+    var code = button.parentElement.querySelector("pre code") || button.parentElement.querySelector("pre");
+    var text = code.textContent.replace(/\n$/, "");
+    copyText(text).then(function () {
+      setCopyLabel(button, "Copied");
+    }, function () {
+      setCopyLabel(button, "Copy failed: select the code and copy it");
+    });
+    setTimeout(function () { setCopyLabel(button, "Copy"); }, 2000);
+  });
+  document.addEventListener("DOMContentLoaded", function () { addCopyButtons(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { addCopyButtons(event.detail.target || document); });
+
   // --- "/" goes to search: the search box on the search page, the search page elsewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;

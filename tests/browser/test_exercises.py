@@ -36,12 +36,22 @@ def test_submitting_swaps_in_feedback_and_a_line_reference_moves_the_editor(open
     expect(page.locator("#feedback")).to_contain_text("Well done.")
 
 
-def test_the_editor_highlights_the_answer_and_tab_leaves_it(open_page):
+def test_the_editor_highlights_the_answer_tab_indents_and_escape_then_tab_leaves(open_page):
     page = open_page(URL)
+    expect(page.locator("#editor-help")).to_contain_text("Tab indents; press Esc, then Tab, to leave the editor.")
     page.locator(".cm-content").click()
     assert page.locator(".cm-content [class*='tok-']").count() > 0
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('cm-content')") is True  # still in the editor
+    assert page.locator("#snippet").input_value().startswith((" ", "\t"))  # the first line was indented
+    # The editor's focus ring is the site's: same colour, width and offset as any focused control.
+    ring = page.locator(".editor-cm").evaluate("e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth, getComputedStyle(e).outlineOffset]")
+    assert ring == ["solid", "3px", "2px"]
+    page.keyboard.press("Escape")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('cm-content')") is False
+    expect(page.get_by_role("button", name="Check my answer")).to_be_focused()
 
 
 def test_without_javascript_a_submission_is_a_normal_post_with_the_same_feedback(open_page):

@@ -19,6 +19,26 @@ def test_home_lists_every_module_in_order_and_links_to_faq_and_roadmap(client, c
     assert 'href="/faq/"' in html and 'href="/roadmap/"' in html
 
 
+def test_home_shows_a_real_exercises_feedback_and_the_roadmap_at_a_glance(client, exercise):
+    html = text_of(client.get("/"))
+    example = html[html.index('class="practice-example"'):html.index("</section>", html.index('class="practice-example"'))]
+    # One of the exercise's own known-wrong answers, graded by its grader: some checks pass, some do not.
+    assert 'href="/exercises/answer-create/">Answer a create</a>' in example
+    assert "HTTP/1.1 200 OK" in example or "200</span>" in example
+    assert "1 of 2 checks pass" in example and "check--failed" in example and "check--passed" in example
+    assert "Something new was made." in example  # the failed check's hint, as a learner would see it
+    stage_map = html[html.index('class="stage-map"'):html.index("</ol>", html.index('class="stage-map"'))]
+    assert 'href="/roadmap/#basics"' in stage_map and "2 weeks" in stage_map and "1 exercises" in stage_map
+
+
+def test_module_page_has_every_module_in_its_sidebar_and_pagers_at_top_and_bottom(client, content):
+    html = text_of(client.get("/modules/first-module/"))
+    side = html[html.index('class="module-nav module-nav--side"'):html.index("</nav>", html.index("module-nav--side"))]
+    assert 'href="/modules/first-module/" aria-current="page"' in side and 'href="/modules/second-module/"' in side
+    assert 'href="#resources"' in side  # the current module open with its sections
+    assert html.count('<nav class="pager') == 2 and html.count('rel="next"') == 2
+
+
 def test_module_page_shows_objectives_reading_time_toc_and_body(client, content):
     response = client.get("/modules/first-module/")
     html = text_of(response)

@@ -69,8 +69,10 @@ def test_ids_are_prefixed_so_several_bodies_can_share_a_page():
 
 def test_code_is_highlighted_with_css_classes_and_reachable_by_keyboard():
     html = render("```python\nimport os\n```\n").html
-    assert '<div class="highlight"><pre tabindex="0">' in html
+    assert '<div class="highlight" data-lang="Python"><pre tabindex="0">' in html  # its language shown as a label
     assert '<span class="kn">import</span>' in html
+    assert 'data-lang="C#"' in render("```csharp\nvar x = 1;\n```\n").html
+    assert 'data-lang="SQL"' in render("```sql\nSELECT 1;\n```\n").html
 
 
 def test_php_samples_without_an_opening_tag_are_still_highlighted():

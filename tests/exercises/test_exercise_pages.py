@@ -5,6 +5,8 @@ import re
 import pytest
 from django.test import Client
 
+from tests.conftest import EXERCISE
+
 pytestmark = pytest.mark.django_db
 
 URL = "/exercises/answer-create/"
@@ -62,8 +64,32 @@ def test_passing_shows_the_reference_solution_and_marks_the_module_list(client, 
 
 
 def test_the_general_hint_opens_after_two_failed_attempts(client, exercise):
-    assert "General hint text." not in html(client.post(URL, {"snippet": WRONG}))
+    first = html(client.post(URL, {"snippet": WRONG}))
+    assert "General hint text." not in first
+    # Both rules are stated together, with the learner's count so far.
+    assert "A general hint opens after 2 attempts that do not pass, and the reference solution can be shown after 5. So far: 1." in first
     assert "General hint text." in html(client.post(URL, {"snippet": WRONG}))
+
+
+def test_a_pass_offers_the_next_exercise_and_the_last_one_leads_back_to_its_module(client, content, exercise):
+    content.write("exercises/first-module/02-answer-again.md", EXERCISE_AGAIN)
+    page = html(client.post(URL, {"snippet": RIGHT}))
+    assert 'href="/exercises/answer-again/">Next exercise: Answer again' in page
+    assert "Next exercise" not in html(client.post(URL, {"snippet": WRONG}))  # only after a pass
+    last = html(client.post("/exercises/answer-again/", {"snippet": RIGHT}))
+    assert "Next exercise" not in last and 'href="/modules/first-module/#exercises">Back to First module' in last
+
+
+def test_an_exercise_with_attempts_links_to_its_reset_confirmation(client, exercise):
+    assert "Reset this exercise" not in html(client.get(URL))
+    client.post(URL, {"snippet": WRONG})
+    page = html(client.get(URL))
+    assert 'href="/progress/reset/?scope=exercise&amp;target=answer-create">Reset this exercise' in page
+    confirm = html(client.get("/progress/reset/?scope=exercise&target=answer-create"))
+    assert "Yes, reset Answer a create" in confirm  # nothing is deleted before the box is ticked
+
+
+EXERCISE_AGAIN = EXERCISE.replace("title: Answer a create", "title: Answer again")
 
 
 def test_the_solution_can_be_revealed_after_five_failures_with_confirmation(client, exercise):

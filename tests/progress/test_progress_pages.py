@@ -1,6 +1,7 @@
 """The learner's own pages: dashboard, history, resets, export, marking a module read; each scoped to them."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -26,6 +27,18 @@ def test_the_history_shows_each_attempt_with_the_checks_it_changed(client, exerc
     assert "No attempts yet" in Client().get(URL + "history/").content.decode()  # nobody else sees them
 
 
+def test_what_changed_is_kept_across_an_unreadable_attempt_and_times_have_seconds(client, exercise):
+    client.post(URL, {"snippet": WRONG})
+    client.post(URL, {"snippet": "not an HTTP message at all"})  # could not be read: no check ran
+    client.post(URL, {"snippet": RIGHT})
+    html = client.get(URL + "history/").content.decode()
+    rows = html.split("<tr>")[2:]  # newest first, after the header
+    assert "✗→✓ status" in rows[0] and "✗→✓ location" in rows[0]  # compared with the graded attempt before the error
+    assert "Could not be read: no check ran" in rows[1]
+    assert "First graded attempt" in rows[2]
+    assert re.search(r"\d{2}:\d{2}:\d{2}</time>", rows[0])
+
+
 def test_an_old_attempt_opens_in_the_editor_but_only_for_its_owner(client, exercise):
     client.post(URL, {"snippet": WRONG})
     client.post(URL, {"snippet": RIGHT})
@@ -44,11 +57,19 @@ def test_the_dashboard_shows_progress_continue_and_recent_activity_with_few_quer
         html = client.get("/dashboard/").content.decode()
     assert "Continue: Answer a create" in html
     assert 'value="0"' in html and "0 of 1 exercises" in html
+    assert "0 of 3 sections read" in html
     client.post(URL, {"snippet": RIGHT})
-    client.post("/modules/first-module/read/", {"section": "all"})
+    client.post("/modules/first-module/read/", {"section": "resources"})
     html = client.get("/dashboard/").content.decode()
-    assert 'aria-label="First module: 100% done"' in html
-    assert "answer-create</a> — passed" in html
+    # Reading and exercises are shown apart, each with its own bar.
+    assert 'value="33" aria-label="First module: sections read"' in html and "1 of 3 sections read" in html
+    assert 'value="100" aria-label="First module: exercises passed"' in html and "1 of 1 exercises" in html
+    assert "50% done overall" in html
+    # Recent activity names the exercise by its title, not its slug, and links to it and its history.
+    assert '<a href="/exercises/answer-create/">Answer a create' in html and "answer-create</a>" not in html
+    assert 'href="/exercises/answer-create/history/" aria-label="Your attempts at Answer a create' in html
+    # Each started module can be reset from here (through the confirmation page).
+    assert 'href="/progress/reset/?scope=module&amp;target=first-module"' in html
 
 
 def test_sections_are_marked_read_one_by_one_or_all_at_once_without_javascript(client, content):
@@ -101,5 +122,6 @@ def test_home_module_list_and_roadmap_show_the_learners_progress(client, exercis
     client.post(URL, {"snippet": RIGHT})
     for path in ("/", "/modules/"):
         assert "✓ 1 of 1 exercises passed" in client.get(path).content.decode(), path
-    assert "% done" in client.get("/roadmap/").content.decode()
+    roadmap = client.get("/roadmap/").content.decode()
+    assert "1 of 1 exercises" in roadmap and "0 of 3 sections read" in roadmap  # the dashboard's numbers, apart
     assert "exercises passed" not in Client().get("/").content.decode()
