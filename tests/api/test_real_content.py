@@ -62,3 +62,13 @@ def _strings(value):
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
+
+
+def test_the_examples_on_the_docs_page_and_in_the_authors_guide_name_a_real_exercise(real_content, client):
+    import re
+
+    html = client.get("/api/v1/docs").content.decode()
+    guide = (settings.BASE_DIR / "content" / "README.md").read_text()
+    for text in (html, guide):
+        slugs = set(re.findall(r"/api/v1/exercises/([a-z0-9-]+)", text))
+        assert slugs and all(get_course().exercise(slug) for slug in slugs), slugs
