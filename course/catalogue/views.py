@@ -10,31 +10,30 @@ from django.views.decorators.http import require_safe
 from course.content.store import get_course
 from course.exercises.selectors import example_feedback, exercise_rows
 from course.progress.learners import learner_of
-from course.progress.selectors import dashboard_for, passed_exercises
+from course.progress.selectors import course_progress
 
 from .search import MAX_QUERY, index_for
 
 
-def _module_progress(request: HttpRequest, course) -> dict[str, tuple[int, int]]:
-    """Passed and total exercises per module for this learner (one query; none for a new visitor)."""
-    passed = passed_exercises(learner=learner_of(request))
-    return {module.slug: (len(passed & {e.slug for e in course.exercises_for_module(module.slug)}),
-                          len(course.exercises_for_module(module.slug))) for module in course.modules}
+def _module_progress(modules) -> dict[str, tuple[int, int]]:
+    """Passed and total exercises per module slug, from course_progress's rows."""
+    return {item.module.slug: (item.passed, item.total) for item in modules}
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     course = get_course()
+    modules, stages, _ = course_progress(learner=learner_of(request), course=course)
     return render(request, "catalogue/home.html", {"course": course, "page": course.pages.get("home"),
-                                                   "module_progress": _module_progress(request, course),
-                                                   "stage_progress": dashboard_for(learner=learner_of(request), course=course)["stages"],
+                                                   "module_progress": _module_progress(modules), "stage_progress": stages,
                                                    "example": example_feedback(course=course)})
 
 
 @require_safe
 def module_list(request: HttpRequest) -> HttpResponse:
     course = get_course()
-    return render(request, "catalogue/module_list.html", {"course": course, "module_progress": _module_progress(request, course)})
+    modules, _, _ = course_progress(learner=learner_of(request), course=course)
+    return render(request, "catalogue/module_list.html", {"course": course, "module_progress": _module_progress(modules)})
 
 
 @require_safe
@@ -84,7 +83,7 @@ def roadmap(request: HttpRequest) -> HttpResponse:
         )
         for stage in course.stages
     ]
-    progress = dashboard_for(learner=learner_of(request), course=course)["stages"]
+    _, progress, _ = course_progress(learner=learner_of(request), course=course)
     return render(request, "catalogue/roadmap.html", {"course": course, "page": course.pages.get("roadmap"),
                                                       "stages": [(*row, item) for row, item in zip(stages, progress)],
                                                       "stage_progress": progress})

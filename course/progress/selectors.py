@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Q, Value
+from django.db.models import CharField, Count, IntegerField, Q, Value
 
 from course.content.documents import Course
 
@@ -74,32 +74,29 @@ class HistoryEntry:
     compared: bool = False  # there was a graded attempt before to compare with
 
 
-def passed_exercises(*, learner: Learner) -> set[str]:
+def passed_and_read(*, learner: Learner) -> tuple[set[str], dict[str, set[str]]]:
+    """The exercises this learner passed, and per module the sections they marked read: one query (a UNION)."""
     owner = learner.owner()
     if owner is None:
-        return set()
-    return set(Attempt.objects.filter(owner, status="passed").values_list("exercise", flat=True).distinct())
+        return set(), {}
+    passed_query = (Attempt.objects.filter(owner, status="passed")
+                    .annotate(section=Value("", output_field=CharField()), read=Value(0, output_field=IntegerField()))
+                    .values_list("exercise", "section", "read").distinct().order_by())
+    read_query = (ModuleRead.objects.filter(owner).annotate(read=Value(1, output_field=IntegerField()))
+                  .values_list("module", "section", "read").order_by())
+    passed, read = set(), {}
+    for name, section, is_read in passed_query.union(read_query, all=True):
+        if is_read:
+            read.setdefault(name, set()).add(section)
+        else:
+            passed.add(name)
+    return passed, read
 
 
-def sections_read(*, learner: Learner) -> dict[str, set[str]]:
-    """Module slug → anchors of the sections this learner marked read."""
-    owner = learner.owner()
-    read: dict[str, set[str]] = {}
-    if owner is not None:
-        for module, section in ModuleRead.objects.filter(owner).values_list("module", "section"):
-            read.setdefault(module, set()).add(section)
-    return read
-
-
-def module_sections(module) -> list[str]:
-    """The anchors of a module's top-level sections (what a learner marks read)."""
-    return [heading.id for heading in module.body.toc] if module.is_published else []
-
-
-def dashboard_for(*, learner: Learner, course: Course) -> dict:
-    """Progress per module and roadmap stage, where to continue, recent activity (four queries)."""
-    passed = passed_exercises(learner=learner)
-    read = sections_read(learner=learner)
+def course_progress(*, learner: Learner, course: Course) -> tuple[list[ModuleProgress], list[StageProgress], set[str]]:
+    """Reading and exercises per module and per roadmap stage, and the exercises passed (one query; none for a
+    new visitor)."""
+    passed, read = passed_and_read(learner=learner)
     modules = []
     for module in course.modules:
         slugs = [exercise.slug for exercise in course.exercises_for_module(module.slug)]
@@ -112,6 +109,17 @@ def dashboard_for(*, learner: Learner, course: Course) -> dict:
         parts = [by_slug[slug] for slug in stage.modules if slug in by_slug]
         stages.append(StageProgress(stage, sum(p.sections_read for p in parts), sum(p.sections for p in parts),
                                     sum(p.passed for p in parts), sum(p.total for p in parts)))
+    return modules, stages, passed
+
+
+def module_sections(module) -> list[str]:
+    """The anchors of a module's top-level sections (what a learner marks read)."""
+    return [heading.id for heading in module.body.toc] if module.is_published else []
+
+
+def dashboard_for(*, learner: Learner, course: Course) -> dict:
+    """Progress per module and roadmap stage, where to continue, recent activity (two queries)."""
+    modules, stages, passed = course_progress(learner=learner, course=course)
     owner = learner.owner()
     recent = list(Attempt.objects.filter(owner).only("exercise", "status", "score", "created_at")[:10]) if owner is not None else []
     parts = sum(p.total + p.sections for p in modules)
