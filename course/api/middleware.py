@@ -4,7 +4,7 @@ A course read (modules, FAQ, stages, exercises) is the same for everyone
 until the content changes. The first request builds it through the view;
 its 200 is kept under the full URL (host included: Link headers name it), with the Course it was built from, and
 later requests get it back here, revalidated against If-None-Match, while
-`get_course()` still returns that Course. Everything else (learner data,
+`get_course()` still returns that Course. HEAD is answered as GET without the body. Everything else (learner data,
 errors, a client that accepts no JSON) goes the normal way.
 """
 
@@ -34,8 +34,32 @@ class PublicReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "GET" and request.path.startswith("/api/v1/"):
+        if not request.path.startswith("/api/v1/"):
+            return self.get_response(request)
+        if request.method == "HEAD":
+            return _head(request, self._answer)
+        response = self._answer(request)
+        if response.status_code == 405 and "GET" in response.get("Allow", "").split(", "):
+            response["Allow"] += ", HEAD"
+        return response
+
+    def _answer(self, request):
+        if request.method == "GET":
             entry = _kept.get(request.build_absolute_uri())
             if entry is not None and entry[0] is get_course() and accepts_json(request):
                 return conditional(request, entry[1], etag=entry[2], private=False, headers=entry[3])
         return self.get_response(request)
+
+
+def _head(request, answer):
+    """HEAD is GET without the body (RFC 9110 9.3.2): the GET answer's headers, Content-Length included."""
+    request.method = "GET"
+    try:
+        response = answer(request)
+    finally:
+        request.method = "HEAD"  # the access log names what was asked
+    if not response.streaming:
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
+    return response

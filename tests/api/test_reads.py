@@ -111,9 +111,9 @@ def test_unknown_things_are_404_problems(anonymous_api, content, path, detail):
 def test_a_method_the_address_does_not_take_is_405_with_allow(anonymous_api, content):
     response = anonymous_api.post("/api/v1/modules", {})
     problem(response, 405)
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     response = anonymous_api.client.put("/api/v1/submissions/1")
-    assert problem(response, 405) and response["Allow"] == "GET"
+    assert problem(response, 405) and response["Allow"] == "GET, HEAD"
 
 
 @pytest.mark.parametrize("accept, status", [
@@ -155,3 +155,12 @@ def test_a_repeated_course_read_is_served_from_memory_with_the_same_headers(anon
     monkeypatch.undo()
     other_host = anonymous_api.client.get("/api/v1/modules?limit=1", HTTP_HOST="localhost")
     assert other_host["Link"].startswith("<http://localhost/")  # kept per host: the Link names the host asked
+
+
+def test_head_is_get_without_the_body(anonymous_api, alice_api, exercise):
+    for caller, path in ((anonymous_api, "/api/v1/modules"), (alice_api, "/api/v1/submissions")):
+        get = caller.get(path)
+        head = caller.client.head(path, headers=caller.headers)
+        assert head.status_code == 200 and head.content == b""
+        assert head["Content-Length"] == str(len(get.content)) and head["ETag"] == get["ETag"]
+    assert anonymous_api.client.head("/api/v1/submissions").status_code == 401
