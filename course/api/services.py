@@ -47,7 +47,7 @@ class Claim:
 def idempotency_claim(*, user_id: int, endpoint: str, key: str, fingerprint: str) -> Claim:
     """Claim `key` for this learner and endpoint, atomically (a unique constraint decides between simultaneous requests)."""
     now = timezone.now()
-    IdempotencyKey.objects.filter(user_id=user_id, endpoint=endpoint, key=key, expires_at__lte=now).delete()
+    IdempotencyKey.objects.filter(user_id=user_id, expires_at__lte=now).delete()  # this learner's expired keys: rows stay bounded
     try:
         with transaction.atomic():
             row = IdempotencyKey.objects.create(user_id=user_id, endpoint=endpoint, key=key, fingerprint=fingerprint,
@@ -76,5 +76,5 @@ def idempotency_release(*, row: IdempotencyKey) -> None:
 
 
 def idempotency_expired_delete() -> int:
-    """Remove answers past their expiry (run by the clearidempotencykeys command, or lazily per key)."""
+    """Remove every answer past its expiry (`manage.py clearidempotencykeys`; each learner's also go at their next claim)."""
     return IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()[0]

@@ -21,6 +21,7 @@ import json
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 MEDIA_TYPE = "application/problem+json"
@@ -73,8 +74,13 @@ def problem_body(request: HttpRequest, status: int, *, detail: str = "", code: s
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
+    page = f"{settings.PROBLEM_TYPE_PAGE}#problem-{code}"
+    try:
+        page = request.build_absolute_uri(page)
+    except DisallowedHost:  # the request named a host we do not serve: the problem still links to the page
+        pass
     body = {
-        "type": request.build_absolute_uri(f"{settings.PROBLEM_TYPE_PAGE}#problem-{code}"),
+        "type": page,
         "title": title or TITLES.get(status, phrase),
         "status": status,
         "detail": detail or DETAILS.get(status, phrase + "."),

@@ -179,3 +179,24 @@ def test_a_busy_sandbox_is_a_503_problem(alice_api, exercise, monkeypatch):
     monkeypatch.setattr(practice, "submission_grade", busy)
     response = alice_api.post(SUBMIT, {"snippet": HALF})
     assert problem(response, 503) and response["Retry-After"] == str(Busy.retry_after)
+
+
+def test_expired_keys_run_afresh_and_are_cleared(alice_api, alice, exercise):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    first = alice_api.post(SUBMIT, {"snippet": HALF}, **{"Idempotency-Key": "old-key"})
+    IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    again = alice_api.post(SUBMIT, {"snippet": RIGHT}, **{"Idempotency-Key": "old-key"})  # expired: a new request
+    assert again.status_code == 201 and again["Location"] != first["Location"]
+    IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    call_command("clearidempotencykeys")
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_problem_for_a_host_we_do_not_serve_is_still_problem_json(client, content):
+    response = client.get("/api/v1/nothing", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["type"] == "/api/v1/docs#problem-bad-request"
