@@ -86,7 +86,9 @@ def _field(error: dict) -> dict:
     where, *path = error["loc"]
     message = error["msg"].removeprefix("Value error, ")
     if where == "body":
-        path = path[1:] if len(path) > 1 else path  # the first part names the operation's body argument
+        path = path[1:]  # the first part names the operation's body argument
+        if not path:  # no body at all
+            return {"pointer": "#", "detail": "A JSON body is required, e.g. {\"snippet\": \"...\"}."}
         return {"pointer": "#/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in path), "detail": message}
     return {"parameter": str(path[-1]) if path else where, "detail": message}
 

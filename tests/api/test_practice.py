@@ -125,7 +125,8 @@ def test_invalid_fields_are_422_with_pointers(alice_api, exercise, body, pointer
 
 
 def test_an_empty_or_non_object_body_is_a_422(alice_api, exercise):
-    assert problem(alice_api.post(SUBMIT, data=""), 422)["errors"]
+    assert problem(alice_api.post(SUBMIT, data=""), 422)["errors"] == [
+        {"pointer": "#", "detail": 'A JSON body is required, e.g. {"snippet": "..."}.'}]
     assert problem(alice_api.post(SUBMIT, data="[]"), 422)["errors"]
 
 
