@@ -1,13 +1,18 @@
 """How long parsing and rendering the course takes.
 
-    .venv/bin/python bench/content_render.py [--pages 1000]
+    .venv/bin/python bench/content_render.py [--pages 1000] [--quick]
 
 Measures, in one run:
   1. the real content/ tree, cold (first build in a fresh process), then the
      median of 5 rebuilds;
   2. N synthetic module pages (about 1,300 words each, with four-language
      code tabs, callouts, a table and links), built once;
-  3. a warm request for module 1 through Django's test client (median of 200).
+  3. the same N pages through the site's store with the on-disk cache
+     (course/content/cache.py): a cold start with an empty cache, a restart
+     with every file unchanged, and one edited file seen by a watching store;
+     beside a bare Python-Markdown loop over the same files (same extensions);
+  4. a warm request for module 1 through Django's test client (median of 200).
+`--quick` uses 100 pages (under a minute).
 Numbers go to docs/benchmarks.md by hand, with the machine they came from.
 """
 
@@ -32,7 +37,20 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 
-from course.content.store import build_course  # noqa: E402
+import markdown  # noqa: E402
+
+from course.content.store import ContentStore, build_course  # noqa: E402
+
+BARE_EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables", "def_list", "footnotes", "admonition", "pymdownx.details",
+                   "pymdownx.superfences", "pymdownx.highlight", "pymdownx.tabbed"]
+
+
+def bare_loop(root: Path) -> None:
+    """What any Markdown site pays at least: read each file and render its body, nothing else."""
+    for path in sorted(root.rglob("*.md")):
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        markdown.markdown(body, extensions=BARE_EXTENSIONS,
+                          extension_configs={"pymdownx.highlight": {"use_pygments": True, "guess_lang": False}})
 
 SECTION = '''
 ## Section {n}: resources and representations {{#section-{n}}}
@@ -99,7 +117,10 @@ def timed(fn):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="100 synthetic pages")
     args = parser.parse_args()
+    if args.quick:
+        args.pages = 100
 
     content = ROOT / "content"
     course, cold_ms = timed(lambda: build_course(content))
@@ -115,6 +136,21 @@ def main() -> None:
         words = sum(m.body.words for m in synthetic.modules)
         print(f"synthetic: {len(synthetic.modules)} pages, {words} words, {len(synthetic.problems)} problems")
         print(f"  build:                 {synthetic_ms:8.1f} ms ({synthetic_ms / len(synthetic.modules):.2f} ms a page)")
+        _, bare_ms = timed(lambda: bare_loop(Path(tmp)))
+        print(f"  bare Markdown loop:    {bare_ms:8.1f} ms")
+        with tempfile.TemporaryDirectory() as cache_dir:
+            cold = ContentStore(Path(tmp), watch=False, cache_dir=Path(cache_dir))
+            _, cold_ms = timed(cold.course)
+            warm = ContentStore(Path(tmp), watch=True, cache_dir=Path(cache_dir))
+            _, warm_ms = timed(warm.course)
+            print(f"  store, empty cache:    {cold_ms:8.1f} ms ({cold_ms / bare_ms:.2f}x the bare loop)")
+            print(f"  restart, all cached:   {warm_ms:8.1f} ms ({warm.cache.hits} hits, {warm.cache.misses} misses)")
+            edited = sorted((Path(tmp) / "modules").glob("*.md"))[len(synthetic.modules) // 2]
+            stat = edited.stat()
+            edited.write_text(edited.read_text(encoding="utf-8").replace("Intro.", "Intro, edited.", 1), encoding="utf-8")
+            os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+            _, edit_ms = timed(warm.course)
+            print(f"  one file edited (dev): {edit_ms:8.1f} ms until the next request sees it")
 
     from django.conf import settings
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from .cache import RenderCache, load_cached
 from .documents import Course, Problem
 from .loader import Loaded, content_files, load_file
 from .validation import cross_check
@@ -28,9 +29,10 @@ class _Entry:
 
 
 class ContentStore:
-    def __init__(self, root: Path, *, watch: bool) -> None:
+    def __init__(self, root: Path, *, watch: bool, cache_dir: Path | None = None) -> None:
         self.root = Path(root)
         self.watch = watch
+        self.cache = RenderCache(cache_dir) if cache_dir else None
         self.reads = 0  # files parsed so far; lets tests prove only changes are re-read
         self._files: dict[Path, _Entry] = {}
         self._course: Course | None = None
@@ -63,7 +65,7 @@ class ContentStore:
             stamp = (stat.st_mtime_ns, stat.st_size)
             entry = self._files.get(path)
             if entry is None or entry.stamp != stamp:
-                self._files[path] = _Entry(stamp, load_file(self.root, path))
+                self._files[path] = _Entry(stamp, load_cached(self.cache, self.root, path, load_file))
                 self.reads += 1
                 changed = True
         return changed
@@ -130,7 +132,8 @@ def get_store() -> ContentStore:
     if _store is None:
         with _store_lock:
             if _store is None:
-                _store = ContentStore(settings.CONTENT_DIR, watch=settings.CONTENT_WATCH)
+                _store = ContentStore(settings.CONTENT_DIR, watch=settings.CONTENT_WATCH,
+                                      cache_dir=settings.CONTENT_CACHE_DIR)
     return _store
 
 
@@ -142,5 +145,5 @@ def get_course() -> Course:
 @receiver(setting_changed)
 def _reset_on_settings_change(*, setting: str, **kwargs) -> None:
     global _store
-    if setting in ("CONTENT_DIR", "CONTENT_WATCH"):
+    if setting in ("CONTENT_DIR", "CONTENT_WATCH", "CONTENT_CACHE_DIR"):
         _store = None

@@ -12,6 +12,7 @@ Environment variables:
   EMAIL_HOST     SMTP server for password-reset mail (without it, and with DEBUG off,
                  password reset says it is unavailable; nothing is printed)
   CONTENT_DIR    course content folder (default: content/ in the repository)
+  CONTENT_CACHE_DIR  where rendered content is kept between starts (default: .cache/content/; "" turns it off)
   HTTPS          "1" when served over HTTPS (secure cookies, HSTS)
 """
 
@@ -198,6 +199,9 @@ STORAGES = {
 
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 CONTENT_WATCH = DEBUG
+# Rendered content kept on disk by content hash (course/content/cache.py); CONTENT_CACHE_DIR="" turns it off.
+CONTENT_CACHE_DIR = (Path(os.environ["CONTENT_CACHE_DIR"]) if os.environ.get("CONTENT_CACHE_DIR")
+                     else None if "CONTENT_CACHE_DIR" in os.environ else BASE_DIR / ".cache" / "content")
 
 HTTPS = env_flag("HTTPS")
 SESSION_COOKIE_SECURE = HTTPS

@@ -15,3 +15,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # As if a mail server were configured (pytest-django collects mail in mail.outbox).
 PASSWORD_RESET_AVAILABLE = True
+# Tests render what they read; the content cache has tests of its own (tests/content/test_cache.py).
+CONTENT_CACHE_DIR = None
