@@ -1,6 +1,7 @@
 """Reading pages: thin views over the in-memory course.
 
-GET and HEAD only (`require_safe`): RFC 9110 expects HEAD wherever GET works.
+GET and HEAD only (`require_safe`): RFC 9110 expects HEAD wherever GET works. A new visitor's
+reading page is rendered once per course version (`cached_page`, page_cache.py).
 """
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -12,6 +13,7 @@ from course.exercises.selectors import example_feedback, exercise_rows
 from course.progress.learners import learner_of
 from course.progress.selectors import course_progress
 
+from .page_cache import cached_page
 from .search import MAX_QUERY, index_for
 
 
@@ -21,6 +23,7 @@ def _module_progress(modules) -> dict[str, tuple[int, int]]:
 
 
 @require_safe
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     course = get_course()
     modules, stages, _ = course_progress(learner=learner_of(request), course=course)
@@ -30,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def module_list(request: HttpRequest) -> HttpResponse:
     course = get_course()
     modules, _, _ = course_progress(learner=learner_of(request), course=course)
@@ -37,6 +41,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_course()
     module = course.module(slug)
@@ -65,6 +70,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def faq(request: HttpRequest) -> HttpResponse:
     course = get_course()
     modules = {module.slug: module for module in course.modules}
@@ -73,6 +79,7 @@ def faq(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page
 def roadmap(request: HttpRequest) -> HttpResponse:
     course = get_course()
     stages = [

@@ -1,0 +1,125 @@
+"""Reading pages rendered once per course version for new visitors, their per-request parts filled in.
+
+A visitor with no session cookie has no progress, no account and no messages,
+so what a reading page shows them depends only on the loaded course, the path,
+their theme and their code language (both already checked against the known
+choices by PreferencesMiddleware). Such a page is rendered once, kept with its
+CSP nonce and CSRF token replaced by markers, and served again with a fresh
+nonce (the CSP header then names that nonce) and a fresh masked CSRF token
+(the CSRF cookie is then set as for any page). Anyone with a session, a query
+string, or while authoring (CONTENT_WATCH) gets the page rendered as usual.
+The store is bounded (least recently used out) and emptied when the course
+is reloaded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from course.content.store import get_course
+
+NONCE_MARK = "__page_cache_csp_nonce__"
+CSRF_MARK = "__page_cache_csrf_token__"
+_CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+MAX_PAGES = 256
+
+
+@dataclass(frozen=True)
+class _Page:
+    body: str
+    content_type: str
+
+
+class PageCache:
+    def __init__(self, max_pages: int = MAX_PAGES) -> None:
+        self.max_pages = max_pages
+        self._pages: OrderedDict[tuple, _Page] = OrderedDict()
+        self._course = None
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(self, course, key: tuple) -> _Page | None:
+        with self._lock:
+            if course is not self._course:
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+                self.hits += 1
+            return page
+
+    def put(self, course, key: tuple, page: _Page) -> None:
+        with self._lock:
+            if course is not self._course:  # a new course: every page kept so far is out of date
+                self._pages.clear()
+                self._course = course
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.max_pages:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._course = None
+
+
+pages = PageCache()
+
+
+def _key(request: HttpRequest) -> tuple | None:
+    if request.method not in ("GET", "HEAD") or request.GET or settings.CONTENT_WATCH:
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None  # someone with progress, an account or a message to see
+    return (request.path, getattr(request, "theme", ""), getattr(request, "code_language", ""),
+            bool(getattr(request, "htmx", False)))
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> _Page | None:
+    if response.status_code != 200 or response.streaming or set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        return None
+    body = response.content.decode(response.charset or "utf-8")
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str):
+        body = body.replace(nonce, NONCE_MARK)
+    token = _CSRF_VALUE.search(body)
+    if token:
+        body = body.replace(token.group(1), CSRF_MARK)
+    if NONCE_MARK in body and not isinstance(nonce, str):
+        return None
+    return _Page(body, response["Content-Type"])
+
+
+def cached_page(view):
+    """Serve `view` from the page cache for new visitors (see the module docstring)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        key = _key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        course = get_course()
+        page = pages.get(course, key)
+        if page is not None:
+            body = page.body
+            if NONCE_MARK in body:
+                body = body.replace(NONCE_MARK, str(request.csp_nonce))
+            if CSRF_MARK in body:
+                body = body.replace(CSRF_MARK, get_token(request))
+            return HttpResponse(body, content_type=page.content_type)
+        response = view(request, *args, **kwargs)
+        stored = _storable(request, response)
+        if stored is not None:
+            pages.put(course, key, stored)
+        return response
+
+    return wrapper
