@@ -15,7 +15,7 @@ ALLOWED = {
     "sandbox": {"operations"},
     "progress": {"content"},
     "exercises": {"content", "operations", "progress", "sandbox"},
-    "catalogue": {"content", "exercises", "progress"},
+    "catalogue": {"content", "exercises", "progress", "preferences"},
     "accounts": {"operations", "progress"},
     "preferences": {"accounts", "content"},
     "settings": {"operations"},

@@ -8,6 +8,10 @@ CSP nonce and CSRF token replaced by markers, and served again with a fresh
 nonce (the CSP header then names that nonce) and a fresh masked CSRF token
 (the CSRF cookie is then set as for any page). Anyone with a session, a query
 string, or while authoring (CONTENT_WATCH) gets the page rendered as usual.
+`cached_page` on a view keeps its page; `CachedPagesMiddleware`, right after
+the CSRF middleware, serves a kept page before the rest of the stack runs
+(authentication, messages, htmx and preferences have nothing to add for a
+visitor without a session), which is what makes a hit cheap.
 The store is bounded (least recently used out) and emptied when the course
 is reloaded.
 """
@@ -24,7 +28,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
+from course.content.languages import CODE_LANGUAGES, LANGUAGE_COOKIE
 from course.content.store import get_course
+from course.preferences.choices import THEME_COOKIE, THEMES
 
 NONCE_MARK = "__page_cache_csp_nonce__"
 CSRF_MARK = "__page_cache_csrf_token__"
@@ -76,12 +82,16 @@ pages = PageCache()
 
 
 def _key(request: HttpRequest) -> tuple | None:
-    if request.method not in ("GET", "HEAD") or request.GET or settings.CONTENT_WATCH:
+    """The page's key from the raw request: path, theme and language cookies as sent, htmx or not."""
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING") or settings.CONTENT_WATCH:
         return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None  # someone with progress, an account or a message to see
-    return (request.path, getattr(request, "theme", ""), getattr(request, "code_language", ""),
-            bool(getattr(request, "htmx", False)))
+    theme, language = cookies.get(THEME_COOKIE, ""), cookies.get(LANGUAGE_COOKIE, "")
+    if (theme and theme not in THEMES) or (language and language not in CODE_LANGUAGES):
+        return None  # junk cookies are served the default, rendered each time: they never fill the cache
+    return (request.path, theme, language, request.headers.get("HX-Request") == "true")
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> _Page | None:
@@ -99,8 +109,32 @@ def _storable(request: HttpRequest, response: HttpResponse) -> _Page | None:
     return _Page(body, response["Content-Type"])
 
 
+def _served(request: HttpRequest, page: _Page) -> HttpResponse:
+    body = page.body
+    if NONCE_MARK in body:
+        body = body.replace(NONCE_MARK, str(request.csp_nonce))
+    if CSRF_MARK in body:
+        body = body.replace(CSRF_MARK, get_token(request))  # the CSRF middleware then sets its cookie
+    response = HttpResponse(body, content_type=page.content_type)
+    response["Vary"] = "Cookie"  # what a shared cache must know: the page differs by the reader's cookies
+    return response
+
+
+class CachedPagesMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = _key(request)
+        if key is not None:
+            page = pages.get(get_course(), key)
+            if page is not None:
+                return _served(request, page)
+        return self.get_response(request)
+
+
 def cached_page(view):
-    """Serve `view` from the page cache for new visitors (see the module docstring)."""
+    """Keep `view`'s page for new visitors (see the module docstring); serve it if the middleware did not."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -110,12 +144,7 @@ def cached_page(view):
         course = get_course()
         page = pages.get(course, key)
         if page is not None:
-            body = page.body
-            if NONCE_MARK in body:
-                body = body.replace(NONCE_MARK, str(request.csp_nonce))
-            if CSRF_MARK in body:
-                body = body.replace(CSRF_MARK, get_token(request))
-            return HttpResponse(body, content_type=page.content_type)
+            return _served(request, page)
         response = view(request, *args, **kwargs)
         stored = _storable(request, response)
         if stored is not None:
