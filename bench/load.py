@@ -44,6 +44,7 @@ def start(tmp: Path, *, workers: int = 2, threads: int = 4, database_url: str = 
            "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url or f"sqlite:///{tmp / 'db.sqlite3'}",
            "STATIC_ROOT": str(tmp / "static"),
            "PORT": str(port), "WEB_CONCURRENCY": str(workers), "THREADS": str(threads), "SUBMISSIONS_PER_MINUTE": "1000000",
+           "SUBMISSIONS_PER_MINUTE_PER_ADDRESS": "1000000",
            "LOG_LEVEL": "WARNING"}
     env.pop("DEBUG", None)
     python = Path(sys.executable)
