@@ -35,7 +35,7 @@ from course.preferences.choices import THEME_COOKIE, THEMES
 NONCE_MARK = "__page_cache_csp_nonce__"
 CSRF_MARK = "__page_cache_csrf_token__"
 _CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-MAX_PAGES = 256
+MAX_PAGES = 64  # about 13 MB at most: module pages are some 210 KB of HTML each
 
 
 @dataclass(frozen=True)
