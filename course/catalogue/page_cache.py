@@ -38,10 +38,24 @@ _CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MAX_PAGES = 64  # about 13 MB at most: module pages are some 210 KB of HTML each
 
 
+_MARKS = re.compile(f"({NONCE_MARK}|{CSRF_MARK})")
+
+
 @dataclass(frozen=True)
 class _Page:
-    body: str
+    """The page as bytes, cut at the per-request parts: joining the pieces is the whole cost of a hit."""
+
+    pieces: tuple[bytes | str, ...]  # bytes as they are; NONCE_MARK or CSRF_MARK where a value goes
     content_type: str
+
+    @classmethod
+    def of(cls, body: str, content_type: str, charset: str) -> _Page:
+        pieces = tuple(piece if piece in (NONCE_MARK, CSRF_MARK) else piece.encode(charset)
+                       for piece in _MARKS.split(body) if piece)
+        return cls(pieces, content_type)
+
+    def needs(self, mark: str) -> bool:
+        return mark in self.pieces
 
 
 class PageCache:
@@ -104,17 +118,16 @@ def _storable(request: HttpRequest, response: HttpResponse) -> _Page | None:
     token = _CSRF_VALUE.search(body)
     if token:
         body = body.replace(token.group(1), CSRF_MARK)
-    if NONCE_MARK in body and not isinstance(nonce, str):
-        return None
-    return _Page(body, response["Content-Type"])
+    return _Page.of(body, response["Content-Type"], response.charset or "utf-8")
 
 
 def _served(request: HttpRequest, page: _Page) -> HttpResponse:
-    body = page.body
-    if NONCE_MARK in body:
-        body = body.replace(NONCE_MARK, str(request.csp_nonce))
-    if CSRF_MARK in body:
-        body = body.replace(CSRF_MARK, get_token(request))  # the CSRF middleware then sets its cookie
+    values = {}
+    if page.needs(NONCE_MARK):
+        values[NONCE_MARK] = str(request.csp_nonce).encode("ascii")
+    if page.needs(CSRF_MARK):
+        values[CSRF_MARK] = get_token(request).encode("ascii")  # the CSRF middleware then sets its cookie
+    body = b"".join(piece if isinstance(piece, bytes) else values[piece] for piece in page.pieces)
     response = HttpResponse(body, content_type=page.content_type)
     response["Vary"] = "Cookie"  # what a shared cache must know: the page differs by the reader's cookies
     return response
