@@ -1,6 +1,6 @@
 """Load test: the site under gunicorn (2 workers) on loopback, three kinds of request in one run.
 
-    .venv/bin/python bench/load.py [--seconds 10] [--clients 8]
+    .venv/bin/python bench/load.py [--seconds 10] [--clients 8] [--quick]
 
 Starts gunicorn with production settings on a free loopback port (SQLite in
 a temp dir, static files collected), then for each target runs `--clients`
@@ -9,6 +9,8 @@ p50/p95/p99 latency:
   module page      GET /modules/api-fundamentals/
   static file      GET the fingerprinted stylesheet
   submission       POST an answer to an http-response exercise (graded in-process)
+  with progress    a learner with a session and an attempt: the module page, the dashboard, the exercise page
+and the ratios to the static file (goals, issue 19: a new visitor's page >= 0.8, a learner's >= 0.5).
 Traffic goes only to 127.0.0.1; every loop is bounded in time.
 """
 
@@ -112,15 +114,19 @@ def run(label: str, port: int, clients: int, seconds: float, make_request) -> No
     elapsed = time.monotonic() - began
     values = sorted(latencies)
     pct = lambda p: values[min(len(values) - 1, int(len(values) * p))]  # noqa: E731
-    print(f"{label:<13} {len(values) / elapsed:8.1f} req/s   p50 {statistics.median(values):6.1f} ms   "
+    print(f"{label:<17} {len(values) / elapsed:8.1f} req/s   p50 {statistics.median(values):6.1f} ms   "
           f"p95 {pct(0.95):6.1f} ms   p99 {pct(0.99):6.1f} ms   errors {errors[0]}")
+    return len(values) / elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="2 s per target")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds = 2
     with tempfile.TemporaryDirectory() as tmp:
         server, port = start(Path(tmp))
         try:
@@ -142,10 +148,24 @@ def main() -> None:
                            "Referer": f"http://127.0.0.1:{port}/exercises/created-response/"}
                 return lambda: client.request("POST", "/exercises/created-response/", body=body, headers=headers)[0]
 
+            def with_progress(path):
+                # A learner with a session and an attempt: their page is rendered for them, never cached.
+                def make(client):
+                    submission(client)()
+                    return lambda: client.request("GET", path)[0]
+                return make
+
             print(f"gunicorn, 2 workers x 4 threads, {args.clients} clients, {args.seconds:g} s each")
-            run("module page", port, args.clients, args.seconds, page)
-            run("static file", port, args.clients, args.seconds, static)
+            rates = {}
+            rates["page"] = run("module page", port, args.clients, args.seconds, page)
+            rates["static"] = run("static file", port, args.clients, args.seconds, static)
             run("submission", port, args.clients, args.seconds, submission)
+            for label, path in (("module, learner", "/modules/api-fundamentals/"), ("dashboard", "/dashboard/"),
+                                ("exercise, learner", "/exercises/created-response/")):
+                rates[label] = run(label, port, args.clients, args.seconds, with_progress(path))
+            print(f"new visitor's module page / static file: {rates['page'] / rates['static']:.2f}x (goal >= 0.8)")
+            for label in ("module, learner", "dashboard", "exercise, learner"):
+                print(f"{label} / static file: {rates[label] / rates['static']:.2f}x (goal >= 0.5)")
         finally:
             server.terminate()
             server.wait(timeout=30)
