@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,47 +28,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import ROOT, Client, start  # noqa: E402
+from load import ROOT, Client, measure, show, start  # noqa: E402
 
 ANSWER = "HTTP/1.1 201 Created\nLocation: /v1/orders/ord_123\nContent-Type: application/json\n\n{\"id\": \"ord_123\"}\n"
-
-
-def measure(port: int, clients: int, seconds: float, make_request) -> dict:
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def worker() -> None:
-        client = Client(port)
-        send = make_request(client)
-        mine = []
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            status = send()
-            mine.append((time.perf_counter() - started) * 1000)
-            if status >= 400:
-                with lock:
-                    errors[0] += 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    values = sorted(latencies)
-    pct = lambda p: values[min(len(values) - 1, int(len(values) * p))]  # noqa: E731
-    return {"rps": len(values) / elapsed, "p50": statistics.median(values), "p95": pct(0.95), "p99": pct(0.99),
-            "errors": errors[0], "requests": len(values)}
-
-
-def show(label: str, result: dict) -> None:
-    print(f"{label:<16} {result['rps']:8.1f} req/s   p50 {result['p50']:6.1f} ms   p95 {result['p95']:6.1f} ms   "
-          f"p99 {result['p99']:6.1f} ms   errors {result['errors']}")
 
 
 def make_tokens(database_url: str, count: int) -> list[str]:

@@ -85,7 +85,7 @@ class Client:
         return response.status, data
 
 
-def run(label: str, port: int, clients: int, seconds: float, make_request) -> None:
+def measure(port: int, clients: int, seconds: float, make_request) -> dict:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -114,9 +114,20 @@ def run(label: str, port: int, clients: int, seconds: float, make_request) -> No
     elapsed = time.monotonic() - began
     values = sorted(latencies)
     pct = lambda p: values[min(len(values) - 1, int(len(values) * p))]  # noqa: E731
-    print(f"{label:<17} {len(values) / elapsed:8.1f} req/s   p50 {statistics.median(values):6.1f} ms   "
-          f"p95 {pct(0.95):6.1f} ms   p99 {pct(0.99):6.1f} ms   errors {errors[0]}")
-    return len(values) / elapsed
+    return {"rps": len(values) / elapsed, "p50": statistics.median(values), "p95": pct(0.95), "p99": pct(0.99),
+            "errors": errors[0], "requests": len(values)}
+
+
+def show(label: str, result: dict) -> None:
+    print(f"{label:<17} {result['rps']:8.1f} req/s   p50 {result['p50']:6.1f} ms   p95 {result['p95']:6.1f} ms   "
+          f"p99 {result['p99']:6.1f} ms   errors {result['errors']}")
+
+
+def run(label: str, port: int, clients: int, seconds: float, make_request) -> float:
+    """Measure one target, print its line, and give its requests per second."""
+    result = measure(port, clients, seconds, make_request)
+    show(label, result)
+    return result["rps"]
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from course.exercises.grading import MAX_SNIPPET_BYTES
 from course.exercises.services import submission_grade
 from course.operations.ratelimit import rate_limit_hit
 from course.progress.attempt_pages import attempts_page
-from course.progress.selectors import attempt_for, dashboard_for
+from course.progress.selectors import attempt_for, course_progress
 from course.progress.services import progress_reset
 from course.sandbox.pool import Busy
 
@@ -158,14 +158,16 @@ def submission_get(request, submission_id: int):
     return conditional(request, dumps(presenters.submission(attempt)), private=True)
 
 
-def _dashboard(request):
-    return dashboard_for(learner=caller_of(request).learner, course=get_course())
+def _progress(request):
+    """Per module and per stage (one query: no recent activity or continue-to, which only the dashboard shows)."""
+    modules, stages, _ = course_progress(learner=caller_of(request).learner, course=get_course())
+    return {"modules": modules, "stages": stages}
 
 
 @router.get("/progress/modules", response={200: ModuleProgressPage, **READ_ERRORS}, operation_id="module_progress_list",
             summary="Your progress in every module")
 def module_progress_list(request, paging: Query[Paging]):
-    items, next_cursor = page_of(_dashboard(request)["modules"], cursor=paging.cursor, limit=paging.limit)
+    items, next_cursor = page_of(_progress(request)["modules"], cursor=paging.cursor, limit=paging.limit)
     body = dumps({"items": [presenters.module_progress(p) for p in items], "next_cursor": next_cursor})
     return conditional(request, body, private=True, headers=link_header(request, next_cursor, paging.limit))
 
@@ -173,7 +175,7 @@ def module_progress_list(request, paging: Query[Paging]):
 @router.get("/progress/modules/{slug}", response={200: ModuleProgressOut, **READ_ERRORS}, operation_id="module_progress_get",
             summary="Your progress in one module")
 def module_progress_get(request, slug: str):
-    found = next((p for p in _dashboard(request)["modules"] if p.module.slug == slug), None)
+    found = next((p for p in _progress(request)["modules"] if p.module.slug == slug), None)
     if found is None:
         raise Http404(f"No module with the slug '{slug}'.")
     return conditional(request, dumps(presenters.module_progress(found)), private=True)
@@ -193,7 +195,7 @@ def module_progress_reset(request, slug: str):
 @router.get("/progress/stages", response={200: StageProgressPage, **READ_ERRORS}, operation_id="stage_progress_list",
             summary="Your progress in every roadmap stage")
 def stage_progress_list(request, paging: Query[Paging]):
-    items, next_cursor = page_of(_dashboard(request)["stages"], cursor=paging.cursor, limit=paging.limit)
+    items, next_cursor = page_of(_progress(request)["stages"], cursor=paging.cursor, limit=paging.limit)
     body = dumps({"items": [presenters.stage_progress(p) for p in items], "next_cursor": next_cursor})
     return conditional(request, body, private=True, headers=link_header(request, next_cursor, paging.limit))
 
@@ -201,7 +203,7 @@ def stage_progress_list(request, paging: Query[Paging]):
 @router.get("/progress/stages/{slug}", response={200: StageProgressOut, **READ_ERRORS}, operation_id="stage_progress_get",
             summary="Your progress in one roadmap stage")
 def stage_progress_get(request, slug: str):
-    found = next((p for p in _dashboard(request)["stages"] if p.stage.slug == slug), None)
+    found = next((p for p in _progress(request)["stages"] if p.stage.slug == slug), None)
     if found is None:
         raise Http404(f"No roadmap stage with the slug '{slug}'.")
     return conditional(request, dumps(presenters.stage_progress(found)), private=True)

@@ -147,7 +147,7 @@ class CachedPagesMiddleware:
 
 
 def cached_page(view):
-    """Keep `view`'s page for new visitors (see the module docstring); serve it if the middleware did not."""
+    """Keep `view`'s page for new visitors (see the module docstring); CachedPagesMiddleware serves it."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -155,9 +155,6 @@ def cached_page(view):
         if key is None:
             return view(request, *args, **kwargs)
         course = get_course()
-        page = pages.get(course, key)
-        if page is not None:
-            return _served(request, page)
         response = view(request, *args, **kwargs)
         stored = _storable(request, response)
         if stored is not None:

@@ -141,8 +141,8 @@ class Course:
 
     def exercise_after(self, exercise):
         """The exercise that follows `exercise` in the course (module order, then file order), or None."""
-        index = self.exercises.index(exercise) if exercise in self.exercises else -1
-        return self.exercises[index + 1] if 0 <= index < len(self.exercises) - 1 else None
+        index = next((i for i, e in enumerate(self.exercises) if e is exercise), len(self.exercises))
+        return self.exercises[index + 1] if index + 1 < len(self.exercises) else None
 
     def exercises_for_module(self, slug: str) -> tuple:
         return tuple(exercise for exercise in self.exercises if exercise.module == slug)

@@ -12,9 +12,9 @@ from .learners import Learner
 from .models import Attempt, ModuleRead
 
 
-@dataclass(frozen=True)
-class ModuleProgress:
-    module: object
+class _Counts:
+    """Sections read and exercises passed, out of how many: the percentages every progress page shows."""
+
     sections_read: int
     sections: int
     passed: int
@@ -22,7 +22,7 @@ class ModuleProgress:
 
     @property
     def percent(self) -> int:
-        parts = self.total + self.sections  # its exercises, and reading each section
+        parts = self.total + self.sections  # the exercises, and reading each section
         return round(100 * (self.passed + self.sections_read) / parts) if parts else 0
 
     @property
@@ -39,25 +39,34 @@ class ModuleProgress:
 
 
 @dataclass(frozen=True)
-class StageProgress:
+class ModuleProgress(_Counts):
+    module: object
+    sections_read: int
+    sections: int
+    passed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class StageProgress(_Counts):
     stage: object
     sections_read: int
     sections: int
     passed: int
     total: int
 
-    @property
-    def percent(self) -> int:
-        parts = self.total + self.sections
-        return round(100 * (self.passed + self.sections_read) / parts) if parts else 0
 
-    @property
-    def reading_percent(self) -> int:
-        return round(100 * self.sections_read / self.sections) if self.sections else 0
+@dataclass(frozen=True)
+class CourseProgress(_Counts):
+    sections_read: int
+    sections: int
+    passed: int
+    total: int
 
-    @property
-    def exercise_percent(self) -> int:
-        return round(100 * self.passed / self.total) if self.total else 0
+
+def _summed(parts: list[_Counts]) -> tuple[int, int, int, int]:
+    return (sum(p.sections_read for p in parts), sum(p.sections for p in parts),
+            sum(p.passed for p in parts), sum(p.total for p in parts))
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,7 @@ def course_progress(*, learner: Learner, course: Course) -> tuple[list[ModulePro
     stages = []
     for stage in course.stages:
         parts = [by_slug[slug] for slug in stage.modules if slug in by_slug]
-        stages.append(StageProgress(stage, sum(p.sections_read for p in parts), sum(p.sections for p in parts),
-                                    sum(p.passed for p in parts), sum(p.total for p in parts)))
+        stages.append(StageProgress(stage, *_summed(parts)))
     return modules, stages, passed
 
 
@@ -122,8 +130,7 @@ def dashboard_for(*, learner: Learner, course: Course) -> dict:
     modules, stages, passed = course_progress(learner=learner, course=course)
     owner = learner.owner()
     recent = list(Attempt.objects.filter(owner).only("exercise", "status", "score", "created_at")[:10]) if owner is not None else []
-    parts = sum(p.total + p.sections for p in modules)
-    overall = round(100 * sum(p.passed + p.sections_read for p in modules) / parts) if parts else 0
+    overall = CourseProgress(*_summed(modules)).percent
     return {"modules": modules, "stages": stages, "overall": overall,
             "recent": [RecentAttempt(attempt, course.exercise(attempt.exercise)) for attempt in recent],
             "continue_to": _continue_to(course, passed, recent)}
