@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import secrets
@@ -40,20 +41,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(tmp: Path, *, workers: int = 2, threads: int = 4, database_url: str = "") -> tuple[subprocess.Popen, int]:
+def start(tmp: Path, *, workers: int = 2, threads: int = 4, database_url: str = "", env_extra: dict | None = None,
+          access_log: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """gunicorn with production settings; with `access_log`, at LOG_LEVEL=INFO (production's default) with its
+    JSON log lines written there, so the server's own durations can be read back (server_durations)."""
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "course.settings.base", "SECRET_KEY": secrets.token_urlsafe(40),
            "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url or f"sqlite:///{tmp / 'db.sqlite3'}",
            "STATIC_ROOT": str(tmp / "static"),
            "PORT": str(port), "WEB_CONCURRENCY": str(workers), "THREADS": str(threads), "SUBMISSIONS_PER_MINUTE": "1000000",
            "SUBMISSIONS_PER_MINUTE_PER_ADDRESS": "1000000",
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "INFO" if access_log else "WARNING", **(env_extra or {})}
     env.pop("DEBUG", None)
     python = Path(sys.executable)
     for command in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
         subprocess.run([str(python), "manage.py", *command], cwd=ROOT, env=env, check=True)
+    log = open(access_log, "ab") if access_log else subprocess.DEVNULL  # noqa: SIM115 (the server keeps it open)
     server = subprocess.Popen([str(python.parent / "gunicorn"), "-c", "gunicorn.conf.py", "course.wsgi"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -116,6 +121,28 @@ def measure(port: int, clients: int, seconds: float, make_request) -> dict:
     pct = lambda p: values[min(len(values) - 1, int(len(values) * p))]  # noqa: E731
     return {"rps": len(values) / elapsed, "p50": statistics.median(values), "p95": pct(0.95), "p99": pct(0.99),
             "errors": errors[0], "requests": len(values)}
+
+
+def server_durations(access_log: Path, method: str, path_part: str, *, since: int = 0) -> tuple[list[float], int]:
+    """duration_ms of every logged request (course.operations.middleware's access log) for `method` and a path
+    containing `path_part`, from byte offset `since`; and the offset the log has reached."""
+    data = access_log.read_bytes()
+    found = []
+    for line in data[since:].splitlines():
+        if b'"duration_ms"' not in line:
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("method") == method and path_part in entry.get("path", ""):
+            found.append(float(entry["duration_ms"]))
+    return found, len(data)
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
 def show(label: str, result: dict) -> None:

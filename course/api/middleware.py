@@ -13,7 +13,9 @@ from __future__ import annotations
 import threading
 
 from course.content.store import get_course
+from course.operations.problems import problem_response
 
+from .lifecycle import DOCS_PATH, lifecycle
 from .responses import accepts_json, conditional
 
 MAX_ENTRIES = 2000
@@ -30,17 +32,27 @@ def response_keep(request, *, course, body: bytes, etag: str, headers: dict) -> 
 
 
 class PublicReadsMiddleware:
+    """Also the version's lifecycle (lifecycle.py): Deprecation and Sunset on every v1 answer, 410 after the sunset."""
+
     def __init__(self, get_response) -> None:
         self.get_response = get_response
+        lifecycle()  # a misconfigured deprecation stops the start, with the reason, rather than a request
 
     def __call__(self, request):
         if not request.path.startswith("/api/v1/"):
             return self.get_response(request)
-        if request.method == "HEAD":
-            return _head(request, self._answer)
-        response = self._answer(request)
-        if response.status_code == 405 and "GET" in response.get("Allow", "").split(", "):
-            response["Allow"] += ", HEAD"
+        stage = lifecycle()
+        if stage.gone() and request.path.rstrip("/") != DOCS_PATH:
+            response = problem_response(request, 410, detail=f"API v1 was retired on {stage.sunset_at:%Y-%m-%d}; "
+                                        f"{request.build_absolute_uri(DOCS_PATH)} says what replaces it.")
+        elif request.method == "HEAD":
+            response = _head(request, self._answer)
+        else:
+            response = self._answer(request)
+            if response.status_code == 405 and "GET" in response.get("Allow", "").split(", "):
+                response["Allow"] += ", HEAD"
+        for name, value in stage.headers(request).items():
+            response[name] = f"{response[name]}, {value}" if name == "Link" and response.has_header(name) else value
         return response
 
     def _answer(self, request):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 
+from .lifecycle import lifecycle
+
 PROBLEM = "application/problem+json"
 _STRING = {"schema": {"type": "string"}}
 HEADERS = {
@@ -66,4 +68,25 @@ def document_finish(document: dict) -> dict:
                     response["headers"] = _headers(*wanted)
             if method == "get":
                 operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+        if "get" in item:
+            item["head"] = _head_of(item["get"])
+    stage = lifecycle()
+    if stage.deprecated_at is not None:
+        sunset = f" and goes on {stage.sunset_at:%Y-%m-%d} (Sunset header)" if stage.sunset_at else ""
+        document["info"]["description"] += (f"\n\n**v1 is deprecated** since {stage.deprecated_at:%Y-%m-%d}"
+                                             f"{sunset}: every answer carries a Deprecation header.")
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                operation["deprecated"] = True
     return document
+
+
+def _head_of(get: dict) -> dict:
+    """HEAD of a GET (RFC 9110 9.3.2): the same parameters and headers, no body (the middleware answers it)."""
+    head = copy.deepcopy(get)
+    head["operationId"] = f"{get['operationId']}_head"
+    head["summary"] = f"Headers only: {get.get('summary', get['operationId'])}"
+    head.pop("description", None)
+    for response in head.get("responses", {}).values():
+        response.pop("content", None)
+    return head

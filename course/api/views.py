@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from .api import api
 from .forms import TokenForm
+from .lifecycle import Lifecycle, lifecycle
 from .models import SCOPES
 from .openapi import PROBLEM
 from .responses import conditional, dumps, etag_of
 from .selectors import tokens_for
 from .services import token_create, token_revoke
 
-_document: tuple[bytes, str] | None = None
+_document: tuple[Lifecycle, bytes, str] | None = None
 
 METHOD_ORDER = ("get", "post", "put", "patch", "delete")
 PROBLEMS = [
@@ -43,12 +44,13 @@ PROBLEMS = [
 
 
 def openapi_document() -> tuple[bytes, str]:
-    """The OpenAPI 3.1 document generated from the code, and its ETag (built once per process)."""
+    """The OpenAPI 3.1 document generated from the code, and its ETag (built once per process and lifecycle stage)."""
     global _document
-    if _document is None:
+    stage = lifecycle()
+    if _document is None or _document[0] != stage:
         body = dumps(api.get_openapi_schema(path_prefix="/api/v1"))
-        _document = (body, etag_of(body))
-    return _document
+        _document = (stage, body, etag_of(body))
+    return _document[1], _document[2]
 
 
 @require_safe
@@ -69,7 +71,8 @@ def _operations(document: dict) -> list[dict]:
                 responses.append({"code": code, "description": response.get("description", ""),
                                   "problem": PROBLEM in response.get("content", {}),
                                   "headers": sorted(response.get("headers", {}))})
-            found.append({"method": method.upper(), "path": path, "id": operation["operationId"],
+            also_head = method == "get" and "head" in item  # HEAD: the same answer without the body, listed with its GET
+            found.append({"method": "GET, HEAD" if also_head else method.upper(), "path": path, "id": operation["operationId"],
                           "summary": operation.get("summary", ""), "description": operation.get("description", ""),
                           "tag": (operation.get("tags") or ["api"])[0], "secured": bool(operation.get("security")),
                           "parameters": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),

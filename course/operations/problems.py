@@ -59,7 +59,7 @@ DETAILS = {
 }
 # Headers an error keeps when the middleware rewrites it as problem details.
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "X-Request-ID", "Vary", "RateLimit", "RateLimit-Policy",
-                "Cache-Control")
+                "Cache-Control", "Deprecation", "Sunset", "Link")
 
 
 def problem_path(request: HttpRequest) -> bool:

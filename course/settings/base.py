@@ -121,6 +121,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead logging: readers never wait for the writer, and a commit is an append without an fsync of the
+    # whole journal (synchronous=NORMAL is durable across a crash of the process; a power cut may lose the last
+    # commits, never corrupt the file). IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy
+    # timeout rather than one failing with "database is locked" when it upgrades its read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", transaction_mode="IMMEDIATE", timeout=20)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that does not answer is reported (503) within seconds, not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
@@ -261,6 +268,9 @@ PROBLEM_JSON_PATHS = ("/api/",)
 PROBLEM_TYPE_PAGE = "/api/v1/docs"
 # The JSON API (course/api): how long an Idempotency-Key and its answer are kept for replays.
 IDEMPOTENCY_KEY_HOURS = 24
+# When v2 ships, v1's lifecycle (course/api/lifecycle.py, docs/api.md): ISO dates; empty while v1 is current.
+API_V1_DEPRECATED_AT = os.environ.get("API_V1_DEPRECATED_AT", "")
+API_V1_SUNSET_AT = os.environ.get("API_V1_SUNSET_AT", "")
 
 # Exercise submissions per session per minute (429 with Retry-After beyond).
 SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))

@@ -395,6 +395,8 @@ class OpenApiGrader(Grader):
         refs: dict[str, list[str]] = {}
         problems, lines = [], []
         for path, method, operation, at in spec.operations():
+            if method == "head":  # an answer to HEAD never has a body (RFC 9110 9.3.2): nothing to describe
+                continue
             for code, response, response_at in spec.responses(operation, at):
                 if not re.fullmatch(r"[45]([0-9][0-9]|XX)", code):
                     continue
