@@ -65,6 +65,20 @@ def test_structural_problems_are_reported_with_where(grade):
     assert not check.passed and "'version' is a required property" in check.message and "info" in check.message
 
 
+def test_a_head_operation_needs_no_error_body(grade):
+    """A HEAD answer has no body (RFC 9110 9.3.2), so its 4xx responses describe none; a GET's still must."""
+    doc = yaml.safe_load(GOOD_YAML)
+    get = doc["paths"]["/v1/orders/{orderId}"]["get"]
+    doc["paths"]["/v1/orders/{orderId}"]["head"] = {
+        "operationId": "orderHead", "parameters": json.loads(json.dumps(get["parameters"])),
+        "responses": {"200": {"description": "One order's headers"}, "404": {"description": "No such order"}}}
+    assert grade("openapi", yaml.safe_dump(doc), *RULES).result_for("shared-error-schema").passed
+    get["responses"]["404"] = {"description": "No such order"}
+    check = grade("openapi", yaml.safe_dump(doc), *RULES).result_for("shared-error-schema")
+    assert not check.passed and "the 404 response of GET /v1/orders/{orderId} has no content" in check.message
+    assert "HEAD" not in check.message
+
+
 def test_missing_4xx_inline_error_schemas_and_pagination_are_caught(grade):
     doc = yaml.safe_load(GOOD_YAML)
     del doc["paths"]["/v1/orders/{orderId}"]["get"]["responses"]["404"]
