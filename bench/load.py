@@ -6,8 +6,8 @@ Starts gunicorn with production settings on a free loopback port (SQLite in
 a temp dir, static files collected), then for each target runs `--clients`
 keep-alive clients for `--seconds` and reports requests per second and
 p50/p95/p99 latency:
-  module page      GET /modules/api-fundamentals/
   static file      GET the fingerprinted stylesheet
+  new visitor      GET a module page, the FAQ, the roadmap and an exercise page with no cookie
   submission       POST an answer to an http-response exercise (graded in-process)
   with progress    a learner with a session and an attempt: the module page, the dashboard, the exercise page
 and the ratios to the static file (goals, issue 19: a new visitor's page >= 0.8, a learner's >= 0.5).
@@ -172,8 +172,8 @@ def main() -> None:
             _, home = probe.request("GET", "/")
             stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', home)[1].decode()
 
-            def page(client):
-                return lambda: client.request("GET", "/modules/api-fundamentals/")[0]
+            def anonymous(path):
+                return lambda client: lambda: client.request("GET", path)[0]
 
             def static(client):
                 return lambda: client.request("GET", stylesheet, headers={"Accept-Encoding": "gzip"})[0]
@@ -195,13 +195,17 @@ def main() -> None:
 
             print(f"gunicorn, 2 workers x 4 threads, {args.clients} clients, {args.seconds:g} s each")
             rates = {}
-            rates["page"] = run("module page", port, args.clients, args.seconds, page)
             rates["static"] = run("static file", port, args.clients, args.seconds, static)
+            visitors = (("module page", "/modules/api-fundamentals/"), ("FAQ", "/faq/"), ("roadmap", "/roadmap/"),
+                        ("exercise page", "/exercises/created-response/"))
+            for label, path in visitors:  # a new visitor: no cookie at all
+                rates[label] = run(label, port, args.clients, args.seconds, anonymous(path))
             run("submission", port, args.clients, args.seconds, submission)
             for label, path in (("module, learner", "/modules/api-fundamentals/"), ("dashboard", "/dashboard/"),
                                 ("exercise, learner", "/exercises/created-response/")):
                 rates[label] = run(label, port, args.clients, args.seconds, with_progress(path))
-            print(f"new visitor's module page / static file: {rates['page'] / rates['static']:.2f}x (goal >= 0.8)")
+            for label, _ in visitors:
+                print(f"new visitor's {label} / static file: {rates[label] / rates['static']:.2f}x (goal >= 0.8)")
             for label in ("module, learner", "dashboard", "exercise, learner"):
                 print(f"{label} / static file: {rates[label] / rates['static']:.2f}x (goal >= 0.5)")
         finally:

@@ -15,9 +15,9 @@ ALLOWED = {
     "sandbox": {"operations"},
     "progress": {"content"},
     "exercises": {"content", "operations", "progress", "sandbox"},
-    "catalogue": {"content", "exercises", "progress", "preferences"},
+    "catalogue": {"content", "exercises", "operations", "progress", "preferences"},
     "accounts": {"operations", "progress"},
-    "preferences": {"accounts", "content"},
+    "preferences": {"accounts", "content", "operations"},
     "settings": {"operations"},
     # The JSON API reads and writes through the other apps' selectors and services; nothing imports it but urls.
     "api": {"content", "exercises", "operations", "progress", "sandbox"},

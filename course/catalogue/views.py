@@ -1,7 +1,7 @@
 """Reading pages: thin views over the in-memory course.
 
 GET and HEAD only (`require_safe`): RFC 9110 expects HEAD wherever GET works. A new visitor's
-reading page is rendered once per course version (`cached_page`, page_cache.py).
+reading page is rendered once per course version (`cached_page`, course/operations/page_cache.py).
 """
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -10,10 +10,10 @@ from django.views.decorators.http import require_safe
 
 from course.content.store import get_course
 from course.exercises.selectors import example_feedback, exercise_rows
+from course.operations.page_cache import cached_page, learner_page
 from course.progress.learners import learner_of
 from course.progress.selectors import course_progress
 
-from .page_cache import cached_page
 from .search import MAX_QUERY, index_for
 
 
@@ -53,7 +53,9 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     previous, following = course.neighbours(module)
     exercises, module_read = exercise_rows(learner=learner_of(request), exercises=course.exercises_for_module(module.slug),
                                            read_module=module.slug)
-    return render(
+    # What the page shows of this learner: the sections they marked read, each exercise passed or tried how often.
+    state = (frozenset(module_read), tuple((exercise.slug, progress.passed, progress.attempts) for exercise, progress in exercises))
+    return learner_page(
         request,
         "catalogue/module_detail.html",
         {
@@ -66,6 +68,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "module_read": module_read,
             "stages": course.stages_for_module(module.slug),
         },
+        state=state,
     )
 
 

@@ -6,6 +6,8 @@ for htmx, only the feedback panel.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from course.content.store import get_course
 from course.operations.clients import client_address
+from course.operations.page_cache import cached_page, learner_page
 from course.operations.ratelimit import rate_limit_hit
 from course.progress.learners import learner_of
 from course.progress.selectors import attempt_for
@@ -41,6 +44,7 @@ def _exercise_or_404(slug: str):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page  # a new visitor's GET (no session, no query string): rendered once per course version
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course, exercise, redirect = _exercise_or_404(slug)
     if redirect:
@@ -57,7 +61,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if old is None or old.exercise != exercise.slug:
                 raise Http404("No such attempt of yours.")
             snippet, grade = old.snippet, old.grade
-        return render(request, TEMPLATE, {**context, "progress": progress, "grade": grade, "snippet": snippet})
+        page = {**context, "progress": progress, "grade": grade, "snippet": snippet}
+        return learner_page(request, TEMPLATE, page, state=_shown(progress, grade, snippet))
     snippet = request.POST.get("snippet")
     if snippet is None:
         return _refuse(request, context, "", 400, "The form arrived without a snippet. Please write your answer and submit again.")
@@ -95,6 +100,13 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
     return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": progress.snippet,
                                       "just_graded": True})
+
+
+def _shown(progress: Progress, grade: dict | None, snippet: str) -> tuple:
+    """What the page shows of this learner (learner_page's state): their counts, answer and its feedback."""
+    digest = hashlib.sha256(snippet.encode("utf-8", "surrogatepass"))
+    digest.update(json.dumps(grade, sort_keys=True, default=str).encode())
+    return (progress.attempts, progress.failures, progress.passed, progress.revealed, digest.hexdigest())
 
 
 def _int(value: str) -> int | None:

@@ -81,8 +81,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # A new visitor's reading page, kept once rendered (course/catalogue/page_cache.py): nothing below adds to it.
-    "course.catalogue.page_cache.CachedPagesMiddleware",
+    # A new visitor's reading page, kept once rendered (course/operations/page_cache.py): nothing below adds to it.
+    "course.operations.page_cache.CachedPagesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

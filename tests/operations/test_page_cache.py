@@ -5,11 +5,16 @@ import re
 import pytest
 from django.test import Client
 
-from course.catalogue.page_cache import pages
+from course.operations.page_cache import _Page, pages
 
 pytestmark = pytest.mark.django_db
 
-READING = ["/", "/modules/", "/modules/first-module/", "/faq/", "/roadmap/"]
+READING = ["/", "/modules/", "/modules/first-module/", "/faq/", "/roadmap/", "/exercises/answer-create/"]
+
+
+@pytest.fixture(autouse=True)
+def with_an_exercise(exercise):  # every page above exists, the exercise page included
+    return exercise
 
 
 def nonce_and_token(response) -> tuple[str, str]:
@@ -50,6 +55,22 @@ def test_a_form_on_a_cached_page_posts_with_its_token(content):
     assert 'data-theme="dark"' in visitor.get("/faq/").content.decode()  # the cookie is now part of the key
 
 
+def test_a_new_visitor_submits_from_a_cached_exercise_page_and_then_sees_their_own(content):
+    Client().get("/exercises/answer-create/")
+    visitor = Client(enforce_csrf_checks=True)
+    hits = pages.hits
+    page = visitor.get("/exercises/answer-create/")
+    assert pages.hits == hits + 1  # the kept copy, with this visitor's own token
+    hits = pages.hits
+    _, token = nonce_and_token(page)
+    response = visitor.post("/exercises/answer-create/", {"snippet": "HTTP/1.1 201 Created\nLocation: /v1/orders/7\n",
+                                                          "csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and "Passed" in response.content.decode()
+    again = visitor.get("/exercises/answer-create/")  # now with a session: their own page, with their answer
+    assert pages.hits == hits and "/v1/orders/7" in again.content.decode()
+    assert "/v1/orders/7" not in Client().get("/exercises/answer-create/").content.decode()
+
+
 def test_a_learner_with_progress_never_gets_a_new_visitors_page(client, exercise):
     Client().get("/modules/first-module/")
     Client().get("/modules/first-module/")
@@ -81,7 +102,7 @@ def test_query_strings_are_never_cached_and_the_store_is_bounded(content, settin
     assert len(pages._pages) == 0
     small = type(pages)(max_pages=2)
     for number in range(5):
-        small.put("course", (f"/p{number}",), object())
+        small.put("course", (f"/p{number}",), _Page.of("<p>page</p>", "text/html", "utf-8"))
     assert list(small._pages) == [("/p3",), ("/p4",)]
 
 
