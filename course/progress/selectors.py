@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import CharField, Count, IntegerField, Q, Value
 
 from course.content.documents import Course
@@ -213,21 +214,35 @@ def attempt_counts_and_reads(*, learner: Learner, exercise_slugs: list[str],
     """Per exercise (total, passed) for this learner, and the sections of `read_module` they marked read.
 
     One query: the counts and the read marks come back together (a UNION), so
-    a module page stays within its query budget.
+    a module page stays within its query budget. It runs on every module page
+    a learner opens, kept or not (a kept page is only served for the same
+    counts), so it is written in SQL: the ORM took 0.8 ms to compile this
+    UNION, the database 0.05 ms to answer it.
     """
-    owner = learner.owner()
-    if owner is None or not (exercise_slugs or read_module):
+    if learner.authenticated:
+        owner, who = "user_id = %s", [learner.user_id]
+    else:
+        key = learner.key()
+        if not key:
+            return {}, set()
+        owner, who = "user_id IS NULL AND learner_key = %s", [key]
+    parts, params = [], []
+    if exercise_slugs:
+        marks = ", ".join(["%s"] * len(exercise_slugs))
+        parts.append(f"SELECT exercise, COUNT(*), SUM(CASE WHEN status = 'passed' THEN 1 ELSE 0 END) "
+                     f"FROM {Attempt._meta.db_table} WHERE {owner} AND exercise IN ({marks}) GROUP BY exercise")
+        params += [*who, *exercise_slugs]
+    if read_module:
+        parts.append(f"SELECT section, -1, 0 FROM {ModuleRead._meta.db_table} WHERE {owner} AND module = %s")
+        params += [*who, read_module]
+    if not parts:
         return {}, set()
-    counts_query = (Attempt.objects.filter(owner, exercise__in=exercise_slugs)
-                    .values("exercise").annotate(total=Count("id"), passed=Count("id", filter=Q(status="passed")))
-                    .values_list("exercise", "total", "passed").order_by())
-    read_query = (ModuleRead.objects.filter(owner, module=read_module)
-                  .annotate(total=Value(-1, output_field=IntegerField()), passed=Value(0, output_field=IntegerField()))
-                  .values_list("section", "total", "passed").order_by())
     counts, read = {}, set()
-    for name, total, passed in counts_query.union(read_query, all=True):
-        if total == -1:
-            read.add(name)
-        else:
-            counts[name] = (total, passed)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for name, total, passed in cursor.fetchall():
+            if total == -1:
+                read.add(name)
+            else:
+                counts[name] = (int(total), int(passed))
     return counts, read

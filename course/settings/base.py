@@ -71,7 +71,7 @@ MIDDLEWARE = [
     # The security headers first, so every response carries them, the early
     # 400/413/429 answers of the middleware below included.
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "course.operations.csp.CSPMiddleware",  # django-csp's, each policy built once (operations/csp.py)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "course.operations.middleware.JsonErrorsMiddleware",
     "course.operations.middleware.BodySizeLimitMiddleware",
