@@ -13,7 +13,7 @@ ALLOWED = {
     "content": set(),
     "operations": {"content"},
     "sandbox": {"operations"},
-    "progress": {"content"},
+    "progress": {"content", "operations"},
     "exercises": {"content", "operations", "progress", "sandbox"},
     "catalogue": {"content", "exercises", "operations", "progress", "preferences"},
     "accounts": {"operations", "progress"},

@@ -24,7 +24,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
-from typing import Hashable
+from typing import Callable, Hashable
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -210,7 +210,8 @@ def _learner_key(request: HttpRequest, state: Hashable) -> tuple | None:
             request.headers.get("HX-Request") == "true", *who, state)
 
 
-def learner_page(request: HttpRequest, template: str, context: dict, *, state: Hashable) -> HttpResponse:
+def learner_page(request: HttpRequest, template: str, context: dict | Callable[[], dict], *,
+                 state: Hashable) -> HttpResponse:
     """`render`, kept for the next request with the same page, reader and `state`.
 
     `state` is everything the page shows of this learner's progress, as the view
@@ -219,17 +220,18 @@ def learner_page(request: HttpRequest, template: str, context: dict, *, state: H
     code language, htmx or not, and the account (its id and name, shown in the
     header). Pages with a message to show, a query string, or while authoring
     are rendered as usual. Like a new visitor's page, a kept page gets a fresh
-    CSP nonce and CSRF token each time.
+    CSP nonce and CSRF token each time. `context` may be a function that makes
+    it: it is then only called when the page is rendered.
     """
     key = _learner_key(request, state)
     if key is None:
-        return render(request, template, context)
+        return render(request, template, context() if callable(context) else context)
     course = get_course()
     page = learner_pages.get(course, key)
     if page is None:
         request._page_cache_cut = True
         try:
-            response = render(request, template, context)
+            response = render(request, template, context() if callable(context) else context)
         finally:
             request._page_cache_cut = False
         page = _storable(request, response)

@@ -116,3 +116,23 @@ def test_an_exercise_page_shows_the_latest_answer_wherever_it_was_sent(exercise)
     html = alice.get(page).content.decode()
     assert "/v1/orders/7" in html and learner_pages.hits == hits  # a new state: rendered afresh, not the kept page
     assert alice.get(f"{page}?attempt=1").status_code in (200, 404) and learner_pages.hits == hits  # a query: rendered
+
+
+def test_a_dashboard_is_kept_until_the_learners_rows_change_in_any_way(exercise):
+    alice = learner("alice")
+    user = get_user_model().objects.get(username="alice")
+    first = alice.get("/dashboard/").content.decode()
+    hits = learner_pages.hits
+    assert alice.get("/dashboard/").status_code == 200 and learner_pages.hits == hits + 1
+    # an attempt from elsewhere (the API, no session) is on the next dashboard
+    secret = token_create(user=user, name="editor", scope="read+submit")[1]
+    Client().post("/api/v1/exercises/answer-create/submissions", {"snippet": ANSWER}, content_type="application/json",
+                  headers={"Authorization": f"Bearer {secret}"})
+    after = alice.get("/dashboard/").content.decode()
+    assert "Create an order" in after or "answer-create" in after
+    assert after != first and learner_pages.hits == hits + 1
+    # a reset (delete) too, even one that leaves as many rows as a new attempt would add
+    token = tokens(after).pop()
+    alice.post("/progress/reset/", {"scope": "all", "confirm": "yes", "csrfmiddlewaretoken": token})
+    alice.get("/dashboard/")  # shows the message, once
+    assert alice.get("/dashboard/").content.decode().count("attempts</a>") == 0
