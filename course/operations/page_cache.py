@@ -20,6 +20,7 @@ is reloaded.
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,9 +36,12 @@ from django.shortcuts import render
 from course.content.languages import CODE_LANGUAGES, LANGUAGE_COOKIE
 from course.content.store import get_course
 
-NONCE_MARK = "__page_cache_csp_nonce__"
-CSRF_MARK = "__page_cache_csrf_token__"
-CUT_MARK = "__page_cache_cut__"  # around a part many pages share (a module's body): kept once, whoever's page it is in
+# Marks where a kept page's per-request parts go. Each ends in a secret made at start, so no text on a page
+# (a learner's answer shown in their editor, say) can pass for one.
+_SECRET = secrets.token_hex(8)
+NONCE_MARK = f"__page_cache_csp_nonce_{_SECRET}__"
+CSRF_MARK = f"__page_cache_csrf_token_{_SECRET}__"
+CUT_MARK = f"__page_cache_cut_{_SECRET}__"  # around a part many pages share (a module's body): kept once for all
 _CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MAX_PAGES = 64  # about 13 MB at most: module pages are some 210 KB of HTML each
 # A learner's own pages (learner_page): small once their shared parts are kept apart, so more of them.

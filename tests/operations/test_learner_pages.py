@@ -136,3 +136,15 @@ def test_a_dashboard_is_kept_until_the_learners_rows_change_in_any_way(exercise)
     alice.post("/progress/reset/", {"scope": "all", "confirm": "yes", "csrfmiddlewaretoken": token})
     alice.get("/dashboard/")  # shows the message, once
     assert alice.get("/dashboard/").content.decode().count("attempts</a>") == 0
+
+
+def test_an_answer_that_spells_out_the_marks_is_shown_as_written(exercise):
+    """The marks a kept page is cut at end in a secret: an answer quoting the names cannot become a nonce or token."""
+    alice = learner("alice")
+    page = "/exercises/answer-create/"
+    html = alice.get(page).content.decode()
+    quoted = "HTTP/1.1 200 OK\nX-Note: __page_cache_csp_nonce__ __page_cache_csrf_token__ __page_cache_cut__\n"
+    alice.post(page, {"snippet": quoted, "csrfmiddlewaretoken": tokens(html).pop()})
+    for _ in range(2):
+        html = alice.get(page).content.decode()
+        assert "__page_cache_csp_nonce__ __page_cache_csrf_token__ __page_cache_cut__" in html
