@@ -28,8 +28,21 @@ logconfig_dict = gunicorn_logconfig(loglevel.upper())
 # gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two
 # instances would share it and each could command the other. Nothing here uses it.
 control_socket_disable = True
-# Each worker starts its own warm sandboxes after the fork (see course/sandbox/pool.py).
-preload_app = False
+# The master imports the site and reads the course once (course/operations/warmup.py), then forks
+# the workers: one import and one read on the machine instead of one per worker, so a start
+# reaches its first page sooner, and a worker that dies is replaced at once. Nothing that must
+# not cross a fork exists yet: each worker opens its own database connections and starts its
+# own sandboxes (course/sandbox/pool.py), Redis client and search index when it first needs
+# them. New code or content needs a restart: a HUP re-forks workers from the loaded master.
+preload_app = True
+
+
+def on_starting(server) -> None:
+    # The master, the app loaded (preload_app), before it listens: no client waits on a socket no worker accepts on.
+    if server.cfg.preload_app:
+        from course.operations.warmup import warm_up
+
+        warm_up()
 
 
 def when_ready(server) -> None:

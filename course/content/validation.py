@@ -13,24 +13,48 @@ REQUIRED_PAGES = {"home": "home.md", "faq": "faq.md", "roadmap": "roadmap.md"}
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 
 
-def cross_check(course: Course, *, self_test: bool = True) -> list[Problem]:
+class CheckState:
+    """What one cross-check keeps for the next, so that after an edit only what the edit can change is checked again.
+
+    A re-read file gives new document objects and an unchanged one keeps its
+    old ones (documents are frozen), so "the same object" means "not edited".
+    A document's links are checked again when it is new, or when a site path
+    one of them points at gained, lost or changed anchors, or an alias.
+    """
+
+    def __init__(self) -> None:
+        self.sources: dict[str, list[tuple[object, str]]] = {}  # site path -> the documents whose anchors it offers
+        self.anchors: dict[str, set[str]] = {}
+        self.aliases: dict[str, str] = {}  # an old module path -> the path it moved to
+        self.links: dict[int, tuple] = {}  # id(document) -> (document, its own path, paths it links to, problems)
+        self.rules: dict[int, tuple] = {}  # id(module) -> (module, problems)
+
+
+def cross_check(course: Course, *, self_test: bool = True, state: CheckState | None = None) -> list[Problem]:
     """Every problem that only shows when documents are read together.
 
     `self_test` also grades each exercise's own answers; a production process
-    serving pages skips that work.
+    serving pages skips that work. `state`, kept from the previous check of
+    an earlier version of this course, saves re-checking what did not change;
+    the problems are the same with or without it.
     """
+    state = CheckState() if state is None else state
     problems: list[Problem] = []
     for key, filename in REQUIRED_PAGES.items():
         if key not in course.pages:
             problems.append(Problem(course.root / filename, 1, f"{filename} is missing or unreadable; the site needs it"))
     problems += _duplicates(course)
     problems += _aliases(course)
-    problems += _module_rules(course)
+    problems += _module_rules(course, state)
     problems += _references(course)
-    problems += _links(course)
-    anchors = _anchors(course)
+    anchors, changed = _anchors_kept(course, state)
+    aliases = {f"/modules/{alias}/": module for module in course.modules for alias in module.aliases}
+    moved = {path: module.url for path, module in aliases.items()}
+    changed |= {path for path in moved.keys() | state.aliases.keys() if moved.get(path) != state.aliases.get(path)}
+    state.aliases = moved
+    problems += _links(course, anchors, aliases, changed, state)
     for check in cross_checks():  # registered by the apps whose documents live in content/ (exercises)
-        problems += check(course, anchors, self_test=self_test)
+        problems += check(course, defaultdict(set, anchors), self_test=self_test)
     return problems
 
 
@@ -68,20 +92,30 @@ def _aliases(course: Course) -> list[Problem]:
     return problems
 
 
-def _module_rules(course: Course) -> list[Problem]:
-    problems = []
+def _module_rules(course: Course, state: CheckState) -> list[Problem]:
+    problems, kept = [], {}
     for module in course.modules:
-        if not module.is_published:
-            continue
-        path = module.source.path
-        if len(module.objectives) < 3:
-            problems.append(Problem(path, _front_line(module.source, "objectives:"),
-                                    "a published module needs at least 3 learning objectives"))
-        if not any(heading.title.strip().lower() == "summary" for heading in module.body.toc):
-            problems.append(Problem(path, module.source.body_line, "a published module needs a '## Summary' section"))
-        if 'class="admonition mistake' not in module.body.html:
-            problems.append(Problem(path, module.source.body_line,
-                                    "a published module needs at least one '!!! mistake' callout"))
+        before = state.rules.get(id(module))
+        found = before[1] if before is not None and before[0] is module else _rules_of(module)
+        kept[id(module)] = (module, found)
+        problems += found
+    state.rules = kept
+    return problems
+
+
+def _rules_of(module: Module) -> list[Problem]:
+    problems = []
+    if not module.is_published:
+        return problems
+    path = module.source.path
+    if len(module.objectives) < 3:
+        problems.append(Problem(path, _front_line(module.source, "objectives:"),
+                                "a published module needs at least 3 learning objectives"))
+    if not any(heading.title.strip().lower() == "summary" for heading in module.body.toc):
+        problems.append(Problem(path, module.source.body_line, "a published module needs a '## Summary' section"))
+    if 'class="admonition mistake' not in module.body.html:
+        problems.append(Problem(path, module.source.body_line,
+                                "a published module needs at least one '!!! mistake' callout"))
     return problems
 
 
@@ -115,42 +149,79 @@ def _front_line(source, needle: str) -> int:
     return source.text.count("\n", 0, index) + 1 if 0 <= index else 1
 
 
-def _anchors(course: Course) -> dict[str, set[str]]:
-    """The anchors each site path offers."""
-    anchors: dict[str, set[str]] = defaultdict(set)
+_OFFERS = {  # what a document adds to the anchors of its site path
+    "body": lambda document: document.body.ids,
+    "prompt": lambda exercise: exercise.prompt.ids,
+    "faq": lambda entry: {entry.slug, *entry.aliases, *entry.body.ids},
+    "stage": lambda stage: {stage.slug, *stage.body.ids},
+}
+
+
+def _anchors_kept(course: Course, state: CheckState) -> tuple[dict[str, set[str]], set[str]]:
+    """The anchors each site path offers, and the paths whose anchors differ from `state`'s; updates `state`."""
+    sources: dict[str, list[tuple[object, str]]] = defaultdict(list)
     for key, page in course.pages.items():
-        path = "/" if key == "home" else f"/{key}/"
-        anchors[path] |= page.body.ids
+        sources[_page_path(key)].append((page, "body"))
     for module in course.modules:
-        anchors[module.url] |= module.body.ids
-    anchors["/modules/"]
+        sources[module.url].append((module, "body"))
+    sources["/modules/"]
     for exercise in course.exercises:
-        anchors[exercise.url] |= exercise.prompt.ids
+        sources[exercise.url].append((exercise, "prompt"))
     for entry in course.faq:
-        anchors["/faq/"] |= {entry.slug, *entry.aliases, *entry.body.ids}
+        sources["/faq/"].append((entry, "faq"))
     for stage in course.stages:
-        anchors["/roadmap/"] |= {stage.slug, *stage.body.ids}
-    return anchors
+        sources["/roadmap/"].append((stage, "stage"))
+    anchors: dict[str, set[str]] = {}
+    changed = set(state.anchors.keys() - sources.keys())
+    for path, offered in sources.items():
+        if state.sources.get(path) == offered:  # the same documents (identity first, in C), or equal ones: same anchors
+            anchors[path] = state.anchors[path]
+            continue
+        anchors[path] = set().union(*(_OFFERS[kind](document) for document, kind in offered))
+        if anchors[path] != state.anchors.get(path):
+            changed.add(path)
+    state.sources, state.anchors = dict(sources), anchors
+    return anchors, changed
 
 
-def _links(course: Course) -> list[Problem]:
-    anchors = _anchors(course)
-    aliases = {f"/modules/{alias}/": module for module in course.modules for alias in module.aliases}
-    problems = []
+def _page_path(key: str) -> str:
+    return "/" if key == "home" else f"/{key}/"
+
+
+def _links(course: Course, anchors: dict[str, set[str]], aliases: dict, changed: set[str],
+           state: CheckState) -> list[Problem]:
     documents: list[tuple[Module | FaqEntry | Stage | Page, str]] = (
         [(m, m.url) for m in course.modules]
         + [(e, "/faq/") for e in course.faq]
         + [(s, "/roadmap/") for s in course.stages]
-        + [(p, "/" if k == "home" else f"/{k}/") for k, p in course.pages.items()]
+        + [(p, _page_path(k)) for k, p in course.pages.items()]
     )
     documents += [(e, e.url) for e in course.exercises]
+    problems, kept = [], {}
     for document, own_path in documents:
-        for href in document.body.links:
-            message = check_link(href, own_path, anchors, aliases)
-            if message:
-                line = document.source.line_of(f"]({href}", default=document.source.line_of(href))
-                problems.append(Problem(document.source.path, line, message))
+        before = state.links.get(id(document))
+        if before is not None and before[0] is document and before[1] == own_path and before[2].isdisjoint(changed):
+            found = before[3]
+        else:
+            found, targets = _links_of(document, own_path, anchors, aliases)
+            before = (document, own_path, targets, found)
+        kept[id(document)] = before
+        problems += found
+    state.links = kept
     return problems
+
+
+def _links_of(document, own_path: str, anchors: dict[str, set[str]], aliases: dict) -> tuple[list[Problem], set[str]]:
+    """The document's link problems, and every site path whose anchors or alias could change them."""
+    problems, targets = [], set()
+    for href in document.body.links:
+        path = urlsplit(href).path or own_path
+        targets |= {path, path + "/"}
+        message = check_link(href, own_path, anchors, aliases)
+        if message:
+            line = document.source.line_of(f"]({href}", default=document.source.line_of(href))
+            problems.append(Problem(document.source.path, line, message))
+    return problems, targets
 
 
 def check_link(href: str, own_path: str, anchors: dict[str, set[str]], aliases: dict) -> str | None:

@@ -8,9 +8,8 @@ an error envelope a client can branch on, pagination meta that adds up.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from pydantic import ConfigDict, Field
 
 from ..grading import Grader, NoParams, Outcome, Params, register, rule
@@ -19,6 +18,9 @@ from .documents import (
     problem_details_problems, resolve, show, type_name,
 )
 from .http_message import JsonParams, json_path_outcome
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 class Document:
@@ -61,6 +63,8 @@ class JsonDocumentGrader(Grader):
     @rule("schema", params=SchemaParams)
     def schema(self, document: Document, p: SchemaParams) -> Outcome:
         """The document is valid against the given JSON Schema (draft 2020-12)."""
+        import jsonschema  # here, not at the top: only grading needs it, and a process serving pages starts faster
+
         validator = jsonschema.Draft202012Validator(p.json_schema)
         error = jsonschema.exceptions.best_match(validator.iter_errors(document.value))
         if error is None:

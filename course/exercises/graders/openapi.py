@@ -15,22 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
-from typing import Any, Callable, Iterator
-
-import jsonschema
-from jsonschema.exceptions import SchemaError
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation import keywords as spec_keywords
+from typing import Any, Iterator
 
 from ..grading import Check, Grader, Misshapen, NoParams, Outcome, Params, Unreadable, register, rule
+from . import openapi_validation as validation
 from .documents import MISSING, type_name
 from .reading import Located, read_json, read_yaml
-
-try:  # the compiled validator: ~1,000x faster on the meta-schemas; optional, same verdicts
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - jsonschema-rs is a declared dependency
-    jsonschema_rs = None
 
 logger = logging.getLogger(__name__)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -195,101 +185,6 @@ def dangling_refs(document: Any) -> list[tuple[Path, str]]:
     return sorted(found, key=lambda item: [str(part) for part in item[0]])
 
 
-# --- structural validation, fast -------------------------------------------------
-# openapi-spec-validator checks every Schema Object against its JSON Schema
-# dialect in pure Python (about 1 ms each). A compiled validator gives the
-# same verdict in microseconds; only when it finds a problem does the Python
-# one run, for its clearer message.
-
-_COMPILED: dict[int, Any] = {}  # by id of the meta-schema: the library's module-level constants, alive for good
-
-
-def _compile(meta_schema: Any) -> Any:
-    """The compiled validator of `meta_schema`, built once; None when there is none (the Python one then does the work)."""
-    if jsonschema_rs is None or meta_schema is None:
-        return None
-    key = id(meta_schema)
-    if key not in _COMPILED:
-        from openapi_schema_validator._specifications import REGISTRY
-
-        resources = {uri: REGISTRY[uri].contents for uri in REGISTRY}
-        try:
-            _COMPILED[key] = jsonschema_rs.validator_for(
-                meta_schema, retriever=lambda uri: resources[uri.rstrip("#")], validate_formats=True)
-        except Exception:  # a dialect the compiled validator cannot take: the Python one does the work
-            _COMPILED[key] = None
-    return _COMPILED[key]
-
-
-def _fast_checker(checker: Callable[[Any], None], meta_schema: Any) -> Callable[[Any], None]:
-    compiled = _compile(meta_schema)
-    if compiled is None:
-        return checker
-
-    def check(value: Any) -> None:
-        if not compiled.is_valid(value):
-            checker(value)  # raises, with the Python validator's message
-    return check
-
-
-class _MetaCheckEverySchema:
-    """The library meta-checks only the outermost schema, then walks into subschemas, $refs included, trusting
-    them; a $ref to a broken schema then crashes the walk. With the compiled checker, checking each one is cheap."""
-
-    def __call__(self, schema, require_properties=True, meta_checked=False):
-        return super().__call__(schema, require_properties=require_properties, meta_checked=False)
-
-
-class _Schema30(_MetaCheckEverySchema, spec_keywords.OpenAPIV30SchemaValidator):
-    def _get_schema_checker(self, schema, schema_value):
-        return _fast_checker(super()._get_schema_checker(schema, schema_value), self.schema_validator_cls.META_SCHEMA)
-
-
-class _Schema31(_MetaCheckEverySchema, spec_keywords.OpenAPIV31SchemaValidator):
-    def _get_schema_checker(self, schema, schema_value):
-        checker = super()._get_schema_checker(schema, schema_value)
-        cls = self._get_validator_class_for_dialect(self._get_schema_dialect_id(schema, schema_value))
-        return _fast_checker(checker, cls.META_SCHEMA) if cls is not None else checker
-
-
-def _locating(cls: type) -> type:
-    """A keyword validator whose errors carry their place in the document.
-
-    The library's keyword validators report paths relative to the node they
-    check (or none); the innermost one to see an error prefixes its node's
-    path, so the learner is pointed at the right line.
-    """
-
-    def __call__(self, *args, **kwargs):
-        node = next((arg for arg in args if hasattr(arg, "parts")), None)
-        for error in cls.__call__(self, *args, **kwargs):
-            if node is not None and not getattr(error, "_located", False):
-                error.path.extendleft(reversed(tuple(node.parts)))
-                error._located = True
-            yield error
-
-    return type(f"Located{cls.__name__}", (cls,), {"__call__": __call__})
-
-
-class _Spec30(OpenAPIV30SpecValidator):
-    keyword_validators = {name: _locating(cls) for name, cls in
-                          {**OpenAPIV30SpecValidator.keyword_validators, "schema": _Schema30}.items()}
-
-
-class _Spec31(OpenAPIV31SpecValidator):
-    keyword_validators = {name: _locating(cls) for name, cls in
-                          {**OpenAPIV31SpecValidator.keyword_validators, "schema": _Schema31}.items()}
-
-
-@cache
-def _python_document_validator(version: str) -> Any:
-    """The pure-Python validator of the OpenAPI meta-schema: slower, but its best_match names the real problem."""
-    from openapi_spec_validator.schemas import schema_v30, schema_v31
-
-    schema = dict(schema_v31 if version == "3.1" else schema_v30)
-    return jsonschema.validators.validator_for(schema)(schema)
-
-
 _DUPLICATE_ID = re.compile(r"^Operation ID '.*' for '.*' in '.*' is not unique$", re.S)
 
 
@@ -343,10 +238,10 @@ class OpenApiGrader(Grader):
             (path, problem), *rest = dangling
             more = f" ({len(rest)} more $ref(s) lead nowhere: {_listed([where(other) for other, _ in rest])})" if rest else ""
             return Outcome(False, f"The $ref at {where(path)} {problem}{more}.", spec.line(*path, "$ref"))
-        validator = _Spec31 if spec.version.startswith("3.1") else _Spec30
+        validator = validation.spec_validator(spec.version)
         if not validator.schema_validator.is_valid(spec.document):  # the meta-schema first; Python's best match reads best
-            errors = list(_python_document_validator(spec.version[:3]).iter_errors(spec.document))
-            first = jsonschema.exceptions.best_match(errors)
+            errors = list(validation.python_document_validator(spec.version[:3]).iter_errors(spec.document))
+            first = validation.best_match(errors)
             if first is not None:
                 return self._invalid(spec, first, len(errors))
         errors = []
@@ -590,27 +485,19 @@ def _example_problem(spec: Spec, schema: Any, sample: Any, at: Path) -> str | No
     if not isinstance(schema, dict):
         return None
     resolved = _inline_refs(spec, schema, 0, [5000])
-    compiled = _compile(_schema_meta(spec.version))
+    compiled = validation.compile_meta(validation.schema_meta(spec.version))
     if compiled is not None and not compiled.is_valid(resolved):  # a broken schema is the valid check's to report
         raise Misshapen(f"The schema at {where(at)} is not valid JSON Schema, so its example cannot be checked against it.",
                         spec.line(*at))
     if spec.version.startswith("3.0"):
         resolved = _nullable_to_type_list(resolved)
-    try:
-        error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(resolved).iter_errors(sample))
-    except (SchemaError, jsonschema.exceptions.UnknownType, jsonschema.exceptions._WrappedReferencingError,
-            RecursionError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        return f"its schema is not valid JSON Schema, so the example cannot be checked ({type(exc).__name__})"
+    error, broken = validation.example_problem(resolved, sample)
+    if broken is not None:
+        return f"its schema is not valid JSON Schema, so the example cannot be checked ({type(broken).__name__})"
     if error is None:
         return None
     at = "/".join(str(part) for part in error.absolute_path)
     return f"{error.message}" + (f" at {at}" if at else "")
-
-
-def _schema_meta(version: str) -> Any:
-    from openapi_schema_validator import OAS30Validator, OAS31Validator
-
-    return (OAS31Validator if version.startswith("3.1") else OAS30Validator).META_SCHEMA
 
 
 def _inline_refs(spec: Spec, node: Any, depth: int, budget: list[int]) -> Any:
