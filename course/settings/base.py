@@ -279,7 +279,10 @@ SUBMISSIONS_PER_MINUTE = int(os.environ.get("SUBMISSIONS_PER_MINUTE", "12"))
 SUBMISSIONS_PER_MINUTE_PER_ADDRESS = int(os.environ.get("SUBMISSIONS_PER_MINUTE_PER_ADDRESS", "60"))
 # Sessions live in the database only: a cache in front would either fail with Redis or,
 # after an outage, hand back a session that was logged out while Redis was away.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "course.accounts.sessions"  # Django's database sessions, read in one plain statement
+# The same for the signed-in user (course/accounts/backends.py). Only this one: a second backend would hash a wrong
+# password twice. A session made under Django's own backend is asked to log in again, once.
+AUTHENTICATION_BACKENDS = ["course.accounts.backends.UserBackend"]
 
 # The Python sandbox (course/sandbox): an interpreter to confine (default:
 # the one running the site), warm sandboxes kept ready, jobs at once, jobs
