@@ -134,13 +134,10 @@ def progress_stamp(*, learner: Learner) -> tuple:
     of those changes a count or a newest id. One query, for pages kept per
     learner (a dashboard) that would otherwise read everything to know.
     """
-    if learner.authenticated:
-        owner, who = "user_id = %s", [learner.user_id]
-    else:
-        key = learner.key()
-        if not key:
-            return ()
-        owner, who = "user_id IS NULL AND learner_key = %s", [key]
+    found = learner.owner_sql()
+    if found is None:
+        return ()
+    owner, who = found
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 'a', COUNT(*), COALESCE(MAX(id), 0) FROM {Attempt._meta.db_table} WHERE {owner} UNION ALL "
                        f"SELECT 'r', COUNT(*), COALESCE(MAX(id), 0) FROM {ModuleRead._meta.db_table} WHERE {owner}",
@@ -226,13 +223,10 @@ def attempt_summary(*, learner: Learner, exercise_slug: str) -> AttemptSummary:
     for the same answer and counts), so it is one SQL statement rather than the
     ORM's two (an aggregate, then the last row), which took 1.5 ms to compile.
     """
-    if learner.authenticated:
-        owner, who = "user_id = %s", [learner.user_id]
-    else:
-        key = learner.key()
-        if not key:
-            return AttemptSummary()
-        owner, who = "user_id IS NULL AND learner_key = %s", [key]
+    found = learner.owner_sql()
+    if found is None:
+        return AttemptSummary()
+    owner, who = found
     table = Attempt._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT counts.total, counts.passed, last.snippet, last.grade FROM "
@@ -257,13 +251,10 @@ def attempt_counts_and_reads(*, learner: Learner, exercise_slugs: list[str],
     counts), so it is written in SQL: the ORM took 0.8 ms to compile this
     UNION, the database 0.05 ms to answer it.
     """
-    if learner.authenticated:
-        owner, who = "user_id = %s", [learner.user_id]
-    else:
-        key = learner.key()
-        if not key:
-            return {}, set()
-        owner, who = "user_id IS NULL AND learner_key = %s", [key]
+    found = learner.owner_sql()
+    if found is None:
+        return {}, set()
+    owner, who = found
     parts, params = [], []
     if exercise_slugs:
         marks = ", ".join(["%s"] * len(exercise_slugs))
