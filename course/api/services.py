@@ -29,10 +29,10 @@ def token_revoke(*, user, token_id: int) -> bool:
 
 
 def token_mark_used(*, token: AccessToken) -> None:
-    """Note when a token was last used, at most once a minute (a write per request would cost every call)."""
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    """Note when a token was last used, at most once a minute (a write per request would cost every call):
+    `token` comes from selectors.token_for_secret, which says whether its last use is noted already."""
+    if getattr(token, "use_unnoted", True):
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
 @dataclass(frozen=True)

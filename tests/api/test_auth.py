@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -51,6 +52,30 @@ def test_an_inactive_accounts_token_stops_working(alice, exercise):
     alice.is_active = False
     alice.save()
     assert problem(ApiClient(token).get("/api/v1/submissions"), 401)
+
+
+def test_the_account_page_says_when_a_token_was_last_used_noted_at_most_once_a_minute(alice, exercise,
+                                                                                      django_assert_num_queries):
+    row, token = token_create(user=alice, name="editor", scope="read+submit")
+    browser = Client()
+    browser.force_login(alice)
+    assert "never" in browser.get("/accounts/tokens/").content.decode()
+    caller = ApiClient(token)
+    assert caller.get("/api/v1/submissions").status_code == 200
+    row.refresh_from_db()
+    first = row.last_used_at
+    assert first is not None and first.strftime("%H:%M") in browser.get("/accounts/tokens/").content.decode()
+    with django_assert_num_queries(2):  # the token with its user, the page of submissions: no write
+        assert caller.get("/api/v1/submissions").status_code == 200
+    row.refresh_from_db()
+    assert row.last_used_at == first
+    AccessToken.objects.filter(pk=row.pk).update(last_used_at=first - timedelta(minutes=2))
+    response = caller.post(SUBMIT, {"snippet": HALF})
+    assert response.status_code == 201
+    row.refresh_from_db()
+    assert row.last_used_at > first - timedelta(minutes=2)
+    # The caller is the token's owner: the submission is Alice's.
+    assert Attempt.objects.get(pk=response.json()["id"]).user_id == alice.pk
 
 
 def test_a_read_token_reads_but_may_not_submit_or_reset(alice, exercise):
