@@ -9,6 +9,7 @@ so nothing is lost) and whether the learner chose to reveal the solution.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from course.progress.learners import Learner
@@ -25,10 +26,26 @@ def _session_state_save(learner: Learner, exercise: Exercise, state: dict) -> No
     learner.session[SESSION_KEY] = data
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def storable(text: str) -> str:
-    """Text every database here can keep: PostgreSQL refuses NUL, so it becomes U+FFFD (the grade already names
-    its line and column, and the kept answer still shows where it was)."""
-    return text.replace("\x00", "\ufffd")
+    """Text every database here can keep. PostgreSQL refuses NUL in text and in JSON, and no database can encode a
+    lone surrogate (a JSON body may carry one as \\ud800): each becomes U+FFFD. The grade already names the line and
+    column of a NUL, and the kept answer still shows where it was."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def storable_value(value):
+    """`value` (a grade: dicts, lists, strings, numbers) with every string, keys included, made storable. What
+    learner code printed or raised goes into the grade as it came."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {storable_value(key): storable_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [storable_value(item) for item in value]
+    return value
 
 
 def submission_grade(*, learner: Learner, exercise: Exercise, snippet: str,
@@ -36,14 +53,15 @@ def submission_grade(*, learner: Learner, exercise: Exercise, snippet: str,
     """Grade `snippet` for `exercise` and record the attempt as this learner's (and, unless told not to, read back
     their progress on it: the page shows it; the API answers with the attempt alone)."""
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
+    kept = storable_value(grade.as_dict())
     attempt_record(learner=learner, exercise_slug=exercise.slug, snippet=storable(snippet), status=grade.status,
-                   score=grade.score, grade=grade.as_dict())
+                   score=grade.score, grade=kept)
     state = session_state(learner=learner, exercise=exercise)
     if state.pop("draft", None) is not None:
         _session_state_save(learner, exercise, state)
     if not with_progress:
         return grade, None
-    return grade, replace(progress_for(learner=learner, exercise=exercise), snippet=storable(snippet), grade=grade.as_dict())
+    return grade, replace(progress_for(learner=learner, exercise=exercise), snippet=storable(snippet), grade=kept)
 
 
 def solution_reveal(*, learner: Learner, exercise: Exercise) -> Progress:

@@ -98,7 +98,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response["Retry-After"] = str(exc.retry_after)
         return response
     template = f"{TEMPLATE}#feedback" if request.htmx else TEMPLATE
-    return render(request, template, {**context, "progress": progress, "grade": grade.as_dict(), "snippet": progress.snippet,
+    return render(request, template, {**context, "progress": progress, "grade": progress.grade, "snippet": progress.snippet,
                                       "just_graded": True})
 
 

@@ -40,6 +40,16 @@ def test_an_unreadable_answer_is_still_a_submission_with_the_reason(alice_api, e
     assert body["status"] == "error" and body["error"]["message"] and body["checks"] == []
 
 
+def test_a_nul_in_the_json_snippet_is_kept_as_u_fffd_and_a_lone_surrogate_is_a_422(alice_api, exercise):
+    """JSON may carry "\\u0000", which PostgreSQL refuses, and "\\ud800", which no database can encode."""
+    response = alice_api.post(SUBMIT, {"snippet": "HTTP/1.1 201 Cre\x00ated\n"})
+    assert response.status_code == 201
+    body = json.loads(response.content)
+    assert body["snippet"] == "HTTP/1.1 201 Cre\ufffdated\n" == Attempt.objects.get(pk=body["id"]).snippet
+    refused = problem(alice_api.post(SUBMIT, {"snippet": "HTTP/1.1 201 Created\ud800\n"}), 422)
+    assert refused["errors"] == [{"pointer": "#/snippet", "detail": "must be Unicode text (it contains a lone surrogate)"}]
+
+
 def test_submissions_are_listed_newest_first_in_pages_with_links(alice_api, exercise):
     ids = [json.loads(alice_api.post(SUBMIT, {"snippet": s}).content)["id"] for s in (HALF, RIGHT, HALF)]
     seen, url = [], "/api/v1/submissions?limit=2"

@@ -1,5 +1,6 @@
 """The exercise page as a learner uses it, with and without JavaScript."""
 
+import json
 import re
 
 import pytest
@@ -247,3 +248,18 @@ def test_a_nul_byte_is_refused_with_its_place_and_the_answer_is_kept(client, exe
 def test_an_attempt_number_in_any_script_is_a_plain_404(client, exercise, value):
     response = client.get(URL, {"attempt": value})
     assert response.status_code == 404
+
+
+def test_what_python_code_prints_or_raises_with_a_nul_is_shown_and_kept_on_every_database(client, python_exercise):
+    """PostgreSQL refuses NUL in JSON too: what the code printed and the error it raised reach the grade, which used
+    to be a 500 there. Each NUL becomes U+FFFD, in the page and in the kept attempt alike."""
+    from course.progress.models import Attempt
+
+    answer = "def handle(x):\n    print('a\\x00b')\n    raise ValueError('bad\\x00value')\n"
+    response = client.post("/exercises/add-one/", {"snippet": answer})
+    page = html(response)
+    assert response.status_code == 200
+    assert "a\ufffdb" in page and "bad\ufffdvalue" in page and "\x00" not in page
+    kept = Attempt.objects.get()
+    assert "\x00" not in json.dumps(kept.grade, ensure_ascii=False) and "bad\ufffdvalue" in json.dumps(kept.grade, ensure_ascii=False)
+    assert "bad\ufffdvalue" in html(client.get("/exercises/add-one/"))
