@@ -36,15 +36,15 @@ def storable(text: str) -> str:
     return _UNSTORABLE.sub("\ufffd", text)
 
 
-def storable_value(value):
+def _storable_value(value):
     """`value` (a grade: dicts, lists, strings, numbers) with every string, keys included, made storable. What
     learner code printed or raised goes into the grade as it came."""
     if isinstance(value, str):
         return storable(value)
     if isinstance(value, dict):
-        return {storable_value(key): storable_value(item) for key, item in value.items()}
+        return {_storable_value(key): _storable_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [storable_value(item) for item in value]
+        return [_storable_value(item) for item in value]
     return value
 
 
@@ -53,7 +53,7 @@ def submission_grade(*, learner: Learner, exercise: Exercise, snippet: str,
     """Grade `snippet` for `exercise` and record the attempt as this learner's (and, unless told not to, read back
     their progress on it: the page shows it; the API answers with the attempt alone)."""
     grade = grader_for(exercise.kind).grade(snippet, exercise.checks, support=exercise.support)
-    kept = storable_value(grade.as_dict())
+    kept = _storable_value(grade.as_dict())
     attempt_record(learner=learner, exercise_slug=exercise.slug, snippet=storable(snippet), status=grade.status,
                    score=grade.score, grade=kept)
     state = session_state(learner=learner, exercise=exercise)

@@ -180,6 +180,28 @@ class Traffic:
                 assert self._changed.wait(timeout=max(0.0, deadline - time.monotonic())), f"stalled in {phase}"
 
 
+def api_token(env: dict) -> str:
+    """A learner with a read+submit personal access token, made in the site's own database."""
+    code = ("from django.contrib.auth import get_user_model; from course.api.services import token_create\n"
+            "user = get_user_model().objects.create_user('scripted', 'scripted@example.com', 'a-long-password-1')\n"
+            "print(token_create(user=user, name='editor', scope='read+submit')[1])")
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=settings.BASE_DIR, env=env, check=True,
+                          capture_output=True, text=True)
+    return re.search(r"aa_pat_\S+", done.stdout)[0]
+
+
+def api_submit(base: str, token: str) -> tuple[int, dict, bytes]:
+    """POST an answer through the JSON API with a bearer token: status, headers, body."""
+    request = urllib.request.Request(f"{base}/api/v1/exercises/created-response/submissions", method="POST",
+                                     data=b'{"snippet": "HTTP/1.1 201 Created\\n"}',
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
 def saved_markers(database_url: str) -> set[str]:
     import psycopg
 
@@ -263,9 +285,11 @@ def test_the_database_stopped_and_restarted_mid_submissions_loses_nothing(tmp_pa
 
     with postgres_server() as cluster:
         env = production_env(tmp_path, cluster.url)
+        token = api_token(env)
         servers = [gunicorn(tmp_path, env, name) for name in ("a", "b")]
         bases = [base for base, _ in servers]
         try:
+            assert api_submit(bases[0], token)[0] == 201
             learners = [Learner(bases[0]), Learner(bases[1]), Learner(bases[0], htmx=True), Learner(bases[1], htmx=True)]
             with Traffic(learners, bases) as traffic:
                 traffic.wait_for(20, "before")
@@ -281,9 +305,14 @@ def test_the_database_stopped_and_restarted_mid_submissions_loses_nothing(tmp_pa
                     with pytest.raises(urllib.error.HTTPError) as page:
                         learners[0].opener.open(request, timeout=10)
                     assert page.value.code == 503 and b'"code": "unavailable"' in page.value.read()
+                    # A script with a token: the token's own read is the first to find the database gone.
+                    status, headers, body = api_submit(base, token)
+                    assert status == 503 and headers["Content-Type"].startswith("application/problem+json"), body
+                    assert headers["Retry-After"] and b'"code": "unavailable"' in body
                 cluster.start()
                 traffic.phase = "after"
                 traffic.wait_for(20, "after", lambda a: a.status == 200)
+            assert [api_submit(base, token)[0] for base in bases] == [201, 201]
             answers = traffic.answers
             for phase in ("before", "database stopped", "after"):
                 print(summary(answers, phase))
