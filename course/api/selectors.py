@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.utils import timezone
@@ -18,10 +19,11 @@ _SQL: dict[str, str] = {}  # per database vendor
 
 def _token_sql(connection) -> str:
     if connection.vendor not in _SQL:
-        quote, user = connection.ops.quote_name, get_user_model()._meta
+        quote, model = connection.ops.quote_name, get_user_model()
+        user = model._meta
         column = lambda name: quote(user.get_field(name).column)  # noqa: E731
         _SQL[connection.vendor] = (
-            f"SELECT t.id, t.user_id, t.scope, u.{column(get_user_model().USERNAME_FIELD)}, "
+            f"SELECT t.id, t.user_id, t.scope, u.{column(model.USERNAME_FIELD)}, "
             f"(t.last_used_at IS NULL OR t.last_used_at < %s) "
             f"FROM {quote(AccessToken._meta.db_table)} t INNER JOIN {quote(user.db_table)} u ON u.{quote(user.pk.column)} = t.user_id "
             f"WHERE t.digest = %s AND t.revoked_at IS NULL AND u.{column('is_active')}")

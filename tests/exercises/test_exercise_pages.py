@@ -263,3 +263,15 @@ def test_what_python_code_prints_or_raises_with_a_nul_is_shown_and_kept_on_every
     kept = Attempt.objects.get()
     assert "\x00" not in json.dumps(kept.grade, ensure_ascii=False) and "bad\ufffdvalue" in json.dumps(kept.grade, ensure_ascii=False)
     assert "bad\ufffdvalue" in html(client.get("/exercises/add-one/"))
+
+
+def test_what_python_code_prints_or_raises_with_a_lone_surrogate_is_kept_as_u_fffd(client, python_exercise):
+    """Learner code can print "\\ud800", which no database can keep (PostgreSQL's JSON refused it with a 500)."""
+    from course.progress.models import Attempt
+
+    answer = "def handle(x):\n    print('a\\ud800b')\n    raise ValueError('bad\\udc00value')\n"
+    response = client.post("/exercises/add-one/", {"snippet": answer})
+    assert response.status_code == 200 and "a\ufffdb" in html(response)
+    kept = Attempt.objects.get().grade
+    assert kept["output"].startswith("a\ufffdb")
+    assert "bad\ufffdvalue" in json.dumps(kept, ensure_ascii=False)
